@@ -1,0 +1,1 @@
+//! poco-core (work in progress).

@@ -1,0 +1,1 @@
+//! poco-registry-common (work in progress).

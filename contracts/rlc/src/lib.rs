@@ -1,0 +1,1 @@
+//! RLC (work in progress).

@@ -1,0 +1,1 @@
+//! poco-devnet (work in progress).
