@@ -1,1 +1,41 @@
-//! poco-core (work in progress).
+//! # poco-core
+//!
+//! One definition of every on-chain type, hash and pure rule of iExec's Proof-of-Contribution
+//! protocol (PoCo v6.2, reference `iExecBlockchainComputing/PoCo` at `fd0c823e`), shared by the
+//! Stylus contracts (wasm32, where size is the scarcest resource) and by off-chain Rust code.
+//!
+//! The crate is `no_std` (with `alloc`), touches no host, and keeps the contract-side code
+//! cheap: hashes are hand-written over fixed word buffers (cross-checked against alloy's generic
+//! EIP-712 in tests), arithmetic is checked and returns [`PocoError`] where PoCo reverts.
+//!
+//! Layout, one PoCo concern per module:
+//! - data: [`orders`], [`deal`], [`task`], [`assets`], [`status`]
+//! - hashes and ids: [`eip712`], [`messages`], [`ids`], [`signature`]
+//! - rules: [`matching`], [`stakes`], [`consensus`], [`rewards`], [`deadlines`], [`lifecycle`]
+//! - vocabulary: [`constants`], [`reasons`], [`error`]
+#![no_std]
+
+extern crate alloc;
+
+pub mod assets;
+pub mod consensus;
+pub mod constants;
+pub mod deadlines;
+pub mod deal;
+pub mod eip712;
+pub mod error;
+pub mod ids;
+pub mod lifecycle;
+pub mod matching;
+pub mod math;
+pub mod messages;
+pub mod orders;
+pub mod reasons;
+pub mod rewards;
+pub mod signature;
+pub mod stakes;
+pub mod status;
+pub mod task;
+
+pub use alloy_primitives::{Address, B256, U256};
+pub use error::PocoError;

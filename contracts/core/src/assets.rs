@@ -1,0 +1,59 @@
+//! Categories, escrow accounts and the asset descriptions returned by `viewApp`,
+//! `viewDataset` and `viewWorkerpool`, with PoCo's exact field names and order
+//! (`contracts/libs/IexecLibCore_v5.sol`).
+
+alloy_sol_types::sol! {
+    #![sol(all_derives)]
+
+    /// An escrow account as `viewAccount` returns it: `stake` is the SRLC balance, `locked`
+    /// the frozen amount (ABI `IexecLibCore_v5.Account`).
+    ///
+    /// PoCo: contracts/libs/IexecLibCore_v5.sol, Account
+    struct Account {
+        uint256 stake;
+        uint256 locked;
+    }
+
+    /// A work category; `workClockTimeRef` (seconds) scales every deadline
+    /// (ABI `IexecLibCore_v5.Category`).
+    ///
+    /// PoCo: contracts/libs/IexecLibCore_v5.sol, Category
+    struct Category {
+        string name;
+        string description;
+        uint256 workClockTimeRef;
+    }
+
+    /// A dataset's public data (ABI `IexecLibCore_v5.DatasetInfo`, `viewDataset`, v6.1.0).
+    ///
+    /// PoCo: contracts/libs/IexecLibCore_v5.sol, DatasetInfo
+    struct DatasetInfo {
+        address owner;
+        string m_datasetName;
+        bytes m_datasetMultiaddr;
+        bytes32 m_datasetChecksum;
+    }
+
+    /// An app's public data (ABI `IexecLibCore_v5.AppInfo`, `viewApp`, v6.1.0).
+    ///
+    /// PoCo: contracts/libs/IexecLibCore_v5.sol, AppInfo
+    struct AppInfo {
+        address owner;
+        string m_appName;
+        string m_appType;
+        bytes m_appMultiaddr;
+        bytes32 m_appChecksum;
+        bytes m_appMREnclave;
+    }
+
+    /// A workerpool's public data and policies (ABI `IexecLibCore_v5.WorkerpoolInfo`,
+    /// `viewWorkerpool`, v6.1.0).
+    ///
+    /// PoCo: contracts/libs/IexecLibCore_v5.sol, WorkerpoolInfo
+    struct WorkerpoolInfo {
+        address owner;
+        string m_workerpoolDescription;
+        uint256 m_workerStakeRatioPolicy;
+        uint256 m_schedulerRewardRatioPolicy;
+    }
+}
