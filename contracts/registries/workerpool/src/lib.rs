@@ -1,0 +1,173 @@
+//! PoCo's `Workerpool` registry entry (`contracts/registries/workerpools/Workerpool.sol`) as a
+//! Stylus program.
+//!
+//! One Workerpool program is activated per chain; every workerpool is an EIP-1167 proxy
+//! created by the WorkerpoolRegistry that `DELEGATECALL`s it, so this program runs in the
+//! proxy's storage. Storage starts at slot 0 with `registry` (PoCo's `RegistryEntry`
+//! layout), then the workerpool's fields in PoCo's order. `owner()` is the holder of the
+//! workerpool's NFT.
+//!
+//! Policies: `m_workerStakeRatioPolicy` (% of the workerpool price a worker stakes per
+//! contribution, default 30) and `m_schedulerRewardRatioPolicy` (% of the reward the
+//! scheduler keeps, default 1, at most 100), changed by the owner with `changePolicy`.
+
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(feature = "contract-client-gen", allow(unused_imports))]
+// `#[entrypoint]` generates an undocumented `user_entrypoint` export except under the SDK's
+// `stylus-test` feature; test builds (`cargo test`, `cargo clippy --all-targets`) check docs.
+#![cfg_attr(not(test), allow(missing_docs))]
+
+extern crate alloc;
+
+use alloc::string::String;
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::sol;
+use poco_registry_common::{entry::RegistryEntry, Error};
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageString, StorageU256},
+};
+
+/// Default `m_workerStakeRatioPolicy`, set by `initialize`.
+pub const DEFAULT_WORKER_STAKE_RATIO_POLICY: u64 = 30;
+/// Default `m_schedulerRewardRatioPolicy`, set by `initialize`.
+pub const DEFAULT_SCHEDULER_REWARD_RATIO_POLICY: u64 = 1;
+/// Largest accepted `m_schedulerRewardRatioPolicy` (a percentage).
+pub const MAX_SCHEDULER_REWARD_RATIO_POLICY: u64 = 100;
+
+sol! {
+    /// The owner changed the policies (old then new value of each, as PoCo orders them).
+    #[derive(Debug, PartialEq)]
+    event PolicyUpdate(
+        uint256 oldWorkerStakeRatioPolicy,
+        uint256 newWorkerStakeRatioPolicy,
+        uint256 oldSchedulerRewardRatioPolicy,
+        uint256 newSchedulerRewardRatioPolicy
+    );
+}
+
+/// State of a workerpool, in the proxy's storage.
+#[storage]
+#[entrypoint]
+pub struct Workerpool {
+    /// `registry` (slot 0).
+    entry: RegistryEntry,
+    /// `m_workerpoolDescription` (slot 1).
+    workerpool_description: StorageString,
+    /// `m_workerStakeRatioPolicy` (slot 2).
+    worker_stake_ratio_policy: StorageU256,
+    /// `m_schedulerRewardRatioPolicy` (slot 3).
+    scheduler_reward_ratio_policy: StorageU256,
+}
+
+#[public]
+impl Workerpool {
+    /// The registry that created this workerpool.
+    pub fn registry(&self) -> Address {
+        self.entry.registry()
+    }
+
+    /// The workerpool owner (its scheduler): the holder of its NFT in the registry.
+    ///
+    /// # Errors
+    ///
+    /// The registry's revert data (e.g. before initialization: a bare revert).
+    pub fn owner(&self) -> Result<Address, Error> {
+        self.entry.owner()
+    }
+
+    /// The workerpool description.
+    #[selector(name = "m_workerpoolDescription")]
+    pub fn m_workerpool_description(&self) -> String {
+        self.workerpool_description.get_string()
+    }
+
+    /// % of the workerpool price a worker stakes per contribution.
+    #[selector(name = "m_workerStakeRatioPolicy")]
+    pub fn m_worker_stake_ratio_policy(&self) -> U256 {
+        self.worker_stake_ratio_policy.get()
+    }
+
+    /// % of the task reward the scheduler keeps.
+    #[selector(name = "m_schedulerRewardRatioPolicy")]
+    pub fn m_scheduler_reward_ratio_policy(&self) -> U256 {
+        self.scheduler_reward_ratio_policy.get()
+    }
+
+    /// Sets the description and the default policies (30, 1), once; `msg.sender` becomes
+    /// the registry.
+    ///
+    /// # Arguments
+    ///
+    /// * `workerpool_description` - free text.
+    ///
+    /// # Errors
+    ///
+    /// "already initialized".
+    pub fn initialize(&mut self, workerpool_description: String) -> Result<(), Error> {
+        self.entry.initialize()?;
+        self.workerpool_description.set_str(workerpool_description);
+        self.worker_stake_ratio_policy
+            .set(U256::from(DEFAULT_WORKER_STAKE_RATIO_POLICY));
+        self.scheduler_reward_ratio_policy
+            .set(U256::from(DEFAULT_SCHEDULER_REWARD_RATIO_POLICY));
+        Ok(())
+    }
+
+    /// Changes both policies.
+    ///
+    /// # Arguments
+    ///
+    /// * `new_worker_stake_ratio_policy` - any value (PoCo does not bound it).
+    /// * `new_scheduler_reward_ratio_policy` - at most 100.
+    ///
+    /// # Errors
+    ///
+    /// "caller is not the owner" (or the registry's revert data); a bare revert when
+    /// `new_scheduler_reward_ratio_policy > 100` (PoCo: `require(... <= 100)`).
+    ///
+    /// # Events
+    ///
+    /// `PolicyUpdate(old worker stake, new worker stake, old scheduler, new scheduler)`.
+    pub fn change_policy(
+        &mut self,
+        new_worker_stake_ratio_policy: U256,
+        new_scheduler_reward_ratio_policy: U256,
+    ) -> Result<(), Error> {
+        self.entry.only_owner()?;
+        if new_scheduler_reward_ratio_policy > U256::from(MAX_SCHEDULER_REWARD_RATIO_POLICY) {
+            return Err(Error::Bare);
+        }
+        self.vm().log(PolicyUpdate {
+            oldWorkerStakeRatioPolicy: self.worker_stake_ratio_policy.get(),
+            newWorkerStakeRatioPolicy: new_worker_stake_ratio_policy,
+            oldSchedulerRewardRatioPolicy: self.scheduler_reward_ratio_policy.get(),
+            newSchedulerRewardRatioPolicy: new_scheduler_reward_ratio_policy,
+        });
+        self.worker_stake_ratio_policy
+            .set(new_worker_stake_ratio_policy);
+        self.scheduler_reward_ratio_policy
+            .set(new_scheduler_reward_ratio_policy);
+        Ok(())
+    }
+
+    /// ENS reverse registration: not supported off Bellecour.
+    ///
+    /// # Arguments
+    ///
+    /// * `ens` - ignored.
+    /// * `name` - ignored.
+    ///
+    /// # Errors
+    ///
+    /// "caller is not the owner" (or the registry's revert data), else always
+    /// "Operation not supported on this chain".
+    pub fn set_name(&mut self, ens: Address, name: String) -> Result<(), Error> {
+        let _ = (ens, name);
+        self.entry.set_name()
+    }
+}
+
+#[cfg(test)]
+mod tests;
