@@ -1,0 +1,252 @@
+//! `cargo xtask abi [--check]`: the ABI of every contract, generated from its Rust source.
+//!
+//! Functions come from the contract's Stylus router (`export-abi` feature: the crate's
+//! `*-abi` binary prints a Solidity interface), compiled to JSON by solc-js as
+//! `cargo stylus export-abi --json` does with solc. Events and errors come from the
+//! contract's `sol!` declarations: the same binary prints them as JSON when called with
+//! `events` (alloy's `JsonAbiExt`), because Stylus' interface printer leaves them out.
+//!
+//! The result is written to `abi/<contract>.json` and, as a Solidity interface,
+//! `abi/<contract>.sol`. Then it is compared with iExec's reference ABI
+//! (`../shared/reference/abi/`): every function, event and error of the reference must be
+//! present with the same signature, outputs, mutability and indexed flags.
+
+use std::{
+    collections::BTreeMap,
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use alloy_json_abi::{AbiItem, JsonAbi};
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::contracts::{self, Contract};
+
+/// Reference ABI of each contract, relative to `shared/reference/abi`, and the reference
+/// items we deliberately do not implement (with the reason, printed in the report).
+fn reference_of(name: &str) -> Option<(&'static str, &'static [(&'static str, &'static str)])> {
+    const FAUCET: &str = "faucet-only function of iExec's test token, not part of RLC";
+    match name {
+        "rlc" => Some((
+            "other/RLC.json",
+            &[
+                ("refill(address,uint256)", FAUCET),
+                ("forceApprove(address,address,uint256)", FAUCET),
+                ("forceBurn(address,uint256)", FAUCET),
+                ("locked()", "mainnet RLC's 2017 transfer lock; this token never locks"),
+            ],
+        )),
+        "app-registry" => Some(("required/AppRegistry.json", &[])),
+        "dataset-registry" => Some(("required/DatasetRegistry.json", &[])),
+        "workerpool-registry" => Some(("required/WorkerpoolRegistry.json", &[])),
+        "app" => Some(("required/App.json", &[])),
+        "dataset" => Some(("required/Dataset.json", &[])),
+        "workerpool" => Some(("required/Workerpool.json", &[])),
+        _ => None,
+    }
+}
+
+pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
+    let check = args.iter().any(|a| a == "--check");
+    let all = contracts::deployable(root)?;
+    let solcjs = ensure_solcjs(root)?;
+    let abi_dir = root.join("abi");
+    fs::create_dir_all(&abi_dir)?;
+    let reference_root = root.join("../shared/reference/abi");
+
+    let mut stale = Vec::new();
+    let mut mismatches = Vec::new();
+    for c in all.iter().filter(|c| c.abi_bin.is_some()) {
+        let abi = export(root, c, &solcjs)?;
+        let json = serde_json::to_string_pretty(&abi)? + "\n";
+        let sol = abi.to_sol(&interface_name(&c.name), None);
+        for (path, content) in
+            [(abi_dir.join(format!("{}.json", c.name)), json), (abi_dir.join(format!("{}.sol", c.name)), sol)]
+        {
+            if check {
+                if fs::read_to_string(&path).ok().as_deref() != Some(content.as_str()) {
+                    stale.push(path.display().to_string());
+                }
+            } else {
+                fs::write(&path, content)?;
+            }
+        }
+        match reference_of(&c.name) {
+            Some((file, omitted)) if reference_root.join(file).exists() => {
+                let reference = load_reference(&reference_root.join(file))?;
+                let report = compare(&reference, &abi, omitted);
+                println!(
+                    "{:<22} {:>3} functions {:>3} events {:>3} errors   vs {file}: {}",
+                    c.name,
+                    abi.functions().count(),
+                    abi.events().count(),
+                    abi.errors().count(),
+                    if report.is_empty() { "all reference items match".to_string() } else { format!("{} MISMATCH(ES)", report.len()) }
+                );
+                for (item, why) in omitted {
+                    println!("    not implemented on purpose: {item} ({why})");
+                }
+                mismatches.extend(report.into_iter().map(|m| format!("{}: {m}", c.name)));
+            }
+            Some((file, _)) => println!("{:<22} reference {file} not found; comparison skipped", c.name),
+            None => println!("{:<22} no reference ABI", c.name),
+        }
+    }
+    for m in &mismatches {
+        eprintln!("  {m}");
+    }
+    if !stale.is_empty() {
+        bail!("abi/ is stale, run `cargo xtask abi`: {}", stale.join(", "));
+    }
+    if !mismatches.is_empty() {
+        bail!("{} reference ABI mismatch(es)", mismatches.len());
+    }
+    Ok(())
+}
+
+/// `rlc` → `IRlc`, `app-registry` → `IAppRegistry`.
+fn interface_name(name: &str) -> String {
+    let mut out = String::from("I");
+    for part in name.split('-') {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+/// Installs solc-js from `scripts/solc/package-lock.json` when it is missing.
+fn ensure_solcjs(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("scripts/solc");
+    let bin = dir.join("node_modules/.bin/solcjs");
+    if !bin.exists() {
+        let status = Command::new("npm")
+            .current_dir(&dir)
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .status()
+            .context("running npm ci in scripts/solc (is Node.js installed?)")?;
+        if !status.success() {
+            bail!("npm ci in scripts/solc failed");
+        }
+    }
+    Ok(bin)
+}
+
+fn run_abi_bin(root: &Path, c: &Contract, arg: &str) -> Result<String> {
+    let bin = c.abi_bin.as_deref().ok_or_else(|| anyhow!("{} has no export-abi binary", c.name))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--quiet", "--features", "export-abi", "-p", &c.package, "--bin", bin, "--", arg])
+        .output()
+        .with_context(|| format!("running {bin}"))?;
+    if !out.status.success() {
+        bail!("{bin} {arg} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// The full JSON ABI of one contract.
+fn export(root: &Path, c: &Contract, solcjs: &Path) -> Result<JsonAbi> {
+    let interface = run_abi_bin(root, c, "abi")?;
+    let mut abi = compile_interface(root, c, &interface, solcjs)?;
+    let extra: Vec<AbiItem<'static>> = serde_json::from_str(&run_abi_bin(root, c, "events")?)
+        .with_context(|| format!("parsing the events/errors JSON of {}", c.name))?;
+    for item in extra {
+        match item {
+            AbiItem::Event(e) => abi.events.entry(e.name.clone()).or_default().push(e.into_owned()),
+            AbiItem::Error(e) => abi.errors.entry(e.name.clone()).or_default().push(e.into_owned()),
+            other => bail!("{}: the events list may hold only events and errors, got {other:?}", c.name),
+        }
+    }
+    Ok(abi)
+}
+
+/// Compiles the exported Solidity interface with solc-js and reads back its ABI.
+fn compile_interface(root: &Path, c: &Contract, interface: &str, solcjs: &Path) -> Result<JsonAbi> {
+    let work = root.join("target/abi-export").join(&c.name);
+    if work.exists() {
+        fs::remove_dir_all(&work)?;
+    }
+    fs::create_dir_all(&work)?;
+    fs::write(work.join("Interface.sol"), interface)?;
+    let out = Command::new(solcjs)
+        .current_dir(&work)
+        .args(["--abi", "--base-path", ".", "-o", "out", "Interface.sol"])
+        .output()
+        .context("running solcjs")?;
+    if !out.status.success() {
+        bail!("solcjs failed on the interface of {}:\n{}\n{interface}", c.name, String::from_utf8_lossy(&out.stderr));
+    }
+    let produced: Vec<PathBuf> = fs::read_dir(work.join("out"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "abi"))
+        .collect();
+    let [file] = produced.as_slice() else {
+        bail!("solcjs produced {} ABI files for {}, expected one", produced.len(), c.name);
+    };
+    Ok(serde_json::from_str(&fs::read_to_string(file)?)?)
+}
+
+/// Reads a reference ABI: a JSON ABI, a `{ "abi": [...] }` artifact, or a list of
+/// human-readable signatures (the diamond facets' files).
+fn load_reference(path: &Path) -> Result<JsonAbi> {
+    let value: serde_json::Value = serde_json::from_str(&fs::read_to_string(path)?)?;
+    let items = match value {
+        serde_json::Value::Object(mut o) => o.remove("abi").ok_or_else(|| anyhow!("no abi key in {}", path.display()))?,
+        v => v,
+    };
+    if items.as_array().is_some_and(|a| a.iter().all(|i| i.is_string())) {
+        let strings: Vec<String> = serde_json::from_value(items)?;
+        return JsonAbi::parse(strings.iter().map(String::as_str))
+            .map_err(|e| anyhow!("parsing {}: {e}", path.display()));
+    }
+    Ok(serde_json::from_value(items)?)
+}
+
+/// Differences between the reference and our ABI, one line each; empty when all match.
+fn compare(reference: &JsonAbi, ours: &JsonAbi, omitted: &[(&str, &str)]) -> Vec<String> {
+    let mut report = Vec::new();
+    let our_fns: BTreeMap<String, _> = ours.functions().map(|f| (f.signature(), f)).collect();
+    for f in reference.functions() {
+        let sig = f.signature();
+        if omitted.iter().any(|(s, _)| *s == sig) {
+            continue;
+        }
+        match our_fns.get(&sig) {
+            None => report.push(format!("missing function {sig}")),
+            Some(o) => {
+                let outs = |x: &alloy_json_abi::Function| x.outputs.iter().map(|p| p.selector_type().into_owned()).collect::<Vec<_>>();
+                if outs(f) != outs(o) {
+                    report.push(format!("function {sig}: outputs {:?}, reference {:?}", outs(o), outs(f)));
+                }
+                if f.state_mutability != o.state_mutability {
+                    report.push(format!("function {sig}: {:?}, reference {:?}", o.state_mutability, f.state_mutability));
+                }
+            }
+        }
+    }
+    let our_events: BTreeMap<String, _> = ours.events().map(|e| (e.signature(), e)).collect();
+    for e in reference.events() {
+        let sig = e.signature();
+        match our_events.get(&sig) {
+            None => report.push(format!("missing event {sig}")),
+            Some(o) => {
+                let idx = |x: &alloy_json_abi::Event| x.inputs.iter().map(|p| p.indexed).collect::<Vec<_>>();
+                if idx(e) != idx(o) || e.anonymous != o.anonymous {
+                    report.push(format!("event {sig}: indexed {:?}, reference {:?}", idx(o), idx(e)));
+                }
+            }
+        }
+    }
+    let our_errors: Vec<String> = ours.errors().map(|e| e.signature()).collect();
+    for e in reference.errors() {
+        if !our_errors.contains(&e.signature()) {
+            report.push(format!("missing error {}", e.signature()));
+        }
+    }
+    report
+}

@@ -1,0 +1,146 @@
+//! `cargo xtask wasm`: build, optimise, compress and size-check every Stylus contract.
+//!
+//! The compressed form is what Arbitrum stores and limits: brotli quality 11, window 22
+//! (as cargo-stylus' `compress_wasm`), behind the 4-byte prefix `EF F0 00 00`
+//! (Stylus discriminant `EF F0 00` + dictionary byte 0 = no dictionary).
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{bail, Context, Result};
+
+use crate::contracts::{self, Contract};
+
+/// Stylus limit on the compressed program (`DEFAULT_MAX_CODE_SIZE` of stylus-tools).
+pub(crate) const MAX_COMPRESSED: usize = 24 * 1024;
+/// Stylus limit on the uncompressed WASM.
+pub(crate) const MAX_RAW: usize = 128 * 1024;
+/// Prefix of a Stylus program's contract code: discriminant `EF F0 00` and dictionary 0.
+pub(crate) const STYLUS_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
+
+/// wasm-opt flags. `-Oz` gave the smallest brotli output in our measurements (README,
+/// "WASM size"); the `--enable-*` flags name the post-MVP features rustc emits and nitro
+/// accepts, so that binaryen 108 parses the module.
+const WASM_OPT_FLAGS: &[&str] = &[
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-multivalue",
+    "--strip-debug",
+    "--strip-producers",
+];
+
+/// Size figures of one built contract.
+struct Row {
+    name: String,
+    raw: usize,
+    compressed: usize,
+    optimised: bool,
+}
+
+pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
+    let no_opt = args.iter().any(|a| a == "--no-opt");
+    let names: Vec<String> = args.iter().filter(|a| !a.starts_with("--")).cloned().collect();
+    let chosen = contracts::select(contracts::deployable(root)?, &names)?;
+    let out_dir = root.join("target/stylus");
+    fs::create_dir_all(&out_dir)?;
+    let wasm_opt = !no_opt && has_wasm_opt();
+    if !no_opt && !wasm_opt {
+        eprintln!("note: wasm-opt not found (Debian package `binaryen`); sizes are unoptimised");
+    }
+
+    let mut rows = Vec::new();
+    for c in &chosen {
+        let built = build(root, c)?;
+        let wasm = if wasm_opt { optimise(&built, &out_dir, c)? } else { fs::read(&built)? };
+        let compressed = compress(&wasm)?;
+        fs::write(out_dir.join(format!("{}.wasm", c.name)), &wasm)?;
+        let mut code = STYLUS_PREFIX.to_vec();
+        code.extend_from_slice(&compressed);
+        fs::write(out_dir.join(format!("{}.code", c.name)), &code)?;
+        rows.push(Row { name: c.name.clone(), raw: wasm.len(), compressed: compressed.len(), optimised: wasm_opt });
+    }
+    print_table(&rows);
+    let over: Vec<&Row> =
+        rows.iter().filter(|r| r.compressed > MAX_COMPRESSED || r.raw > MAX_RAW).collect();
+    if !over.is_empty() {
+        let names: Vec<&str> = over.iter().map(|r| r.name.as_str()).collect();
+        bail!("over the Stylus size limits: {}", names.join(", "));
+    }
+    println!("deployable code written to {}", out_dir.display());
+    Ok(())
+}
+
+/// Builds one contract's cdylib. One cargo invocation per contract keeps cargo's feature
+/// unification from leaking one contract's stylus-sdk features (e.g. `reentrant`) into another.
+fn build(root: &Path, c: &Contract) -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "-p"])
+        .arg(&c.package)
+        .status()
+        .with_context(|| format!("building {}", c.package))?;
+    if !status.success() {
+        bail!("cargo build of {} failed", c.package);
+    }
+    Ok(root.join(format!("target/wasm32-unknown-unknown/release/{}.wasm", c.lib_stem)))
+}
+
+fn has_wasm_opt() -> bool {
+    Command::new("wasm-opt").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+fn optimise(input: &Path, out_dir: &Path, c: &Contract) -> Result<Vec<u8>> {
+    let tmp = out_dir.join(format!("{}.opt.wasm", c.name));
+    let status = Command::new("wasm-opt")
+        .arg(input)
+        .arg("-o")
+        .arg(&tmp)
+        .args(WASM_OPT_FLAGS)
+        .status()
+        .context("running wasm-opt")?;
+    if !status.success() {
+        bail!("wasm-opt failed on {}", input.display());
+    }
+    let bytes = fs::read(&tmp)?;
+    fs::remove_file(&tmp)?;
+    Ok(bytes)
+}
+
+/// Brotli quality 11, window 22: what cargo-stylus does before deploying.
+pub(crate) fn compress(wasm: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(wasm)?;
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!("{:<22} {:>10} {:>12} {:>10} {:>9}  status", "contract", "raw bytes", "brotli bytes", "limit", "headroom");
+    for r in rows {
+        let status = if r.compressed > MAX_COMPRESSED || r.raw > MAX_RAW { "OVER" } else { "ok" };
+        let headroom = MAX_COMPRESSED as i64 - r.compressed as i64;
+        println!(
+            "{:<22} {:>10} {:>12} {:>10} {:>9}  {}{}",
+            r.name,
+            r.raw,
+            r.compressed,
+            MAX_COMPRESSED,
+            headroom,
+            status,
+            if r.optimised { "" } else { " (no wasm-opt)" }
+        );
+    }
+    println!();
+}
