@@ -54,7 +54,11 @@ pub fn is_consensus_reached(group: &U256, total: &U256, trust: &U256) -> PocoRes
 /// status CONTRIBUTED and the same result hash (REJECTED workers do not count).
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, _checkConsensus
-pub fn is_consensus_winner(status: ContributionStatusEnum, result_hash: &B256, consensus: &B256) -> bool {
+pub fn is_consensus_winner(
+    status: ContributionStatusEnum,
+    result_hash: &B256,
+    consensus: &B256,
+) -> bool {
     status == ContributionStatusEnum::CONTRIBUTED && result_hash == consensus
 }
 
@@ -69,7 +73,10 @@ pub fn total_after_reopen(total: &U256, consensus_group: &U256) -> PocoResult<U2
 /// otherwise. Why: an unreplicated result proves nothing about the worker.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, distributeRewards ("SCORE POLICY 2/3")
-pub fn score_after_accurate_contribution(score: &U256, contributor_count: usize) -> PocoResult<U256> {
+pub fn score_after_accurate_contribution(
+    score: &U256,
+    contributor_count: usize,
+) -> PocoResult<U256> {
     if contributor_count > 1 {
         checked(score.checked_add(U256::from(1)))
     } else {
@@ -104,10 +111,17 @@ mod tests {
 
     impl Tally {
         fn new() -> Self {
-            Self { groups: alloc::vec::Vec::new(), total: u(1) }
+            Self {
+                groups: alloc::vec::Vec::new(),
+                total: u(1),
+            }
         }
         fn group(&self, h: u8) -> U256 {
-            self.groups.iter().find(|(k, _)| *k == h).map(|(_, g)| *g).unwrap_or_default()
+            self.groups
+                .iter()
+                .find(|(k, _)| *k == h)
+                .map(|(_, g)| *g)
+                .unwrap_or_default()
         }
         /// Adds a contribution and returns whether `h` now has consensus.
         fn contribute(&mut self, h: u8, score: u64, trust: u64) -> bool {
@@ -139,7 +153,10 @@ mod tests {
         assert_eq!(group_weight_delta(&u(0), &u(2)), Ok(u(2)));
         assert_eq!(group_weight_delta(&u(2), &u(2)), Ok(u(2)));
         assert_eq!(group_weight_delta(&u(4), &u(3)), Ok(u(8)));
-        assert_eq!(group_weight_delta(&U256::MAX, &u(2)), Err(PocoError::ArithmeticOverflow));
+        assert_eq!(
+            group_weight_delta(&U256::MAX, &u(2)),
+            Err(PocoError::ArithmeticOverflow)
+        );
     }
 
     #[test]
@@ -165,17 +182,35 @@ mod tests {
 
     #[test]
     fn trust_zero_underflows_like_poco() {
-        assert_eq!(is_consensus_reached(&u(1), &u(1), &u(0)), Err(PocoError::ArithmeticOverflow));
+        assert_eq!(
+            is_consensus_reached(&u(1), &u(1), &u(0)),
+            Err(PocoError::ArithmeticOverflow)
+        );
     }
 
     #[test]
     fn winners_and_reopen() {
         let h = B256::repeat_byte(1);
-        assert!(is_consensus_winner(ContributionStatusEnum::CONTRIBUTED, &h, &h));
-        assert!(!is_consensus_winner(ContributionStatusEnum::REJECTED, &h, &h));
-        assert!(!is_consensus_winner(ContributionStatusEnum::CONTRIBUTED, &B256::ZERO, &h));
+        assert!(is_consensus_winner(
+            ContributionStatusEnum::CONTRIBUTED,
+            &h,
+            &h
+        ));
+        assert!(!is_consensus_winner(
+            ContributionStatusEnum::REJECTED,
+            &h,
+            &h
+        ));
+        assert!(!is_consensus_winner(
+            ContributionStatusEnum::CONTRIBUTED,
+            &B256::ZERO,
+            &h
+        ));
         assert_eq!(total_after_reopen(&u(7), &u(4)), Ok(u(3)));
-        assert_eq!(total_after_reopen(&u(3), &u(4)), Err(PocoError::ArithmeticOverflow));
+        assert_eq!(
+            total_after_reopen(&u(3), &u(4)),
+            Err(PocoError::ArithmeticOverflow)
+        );
     }
 
     #[test]
@@ -185,7 +220,10 @@ mod tests {
         assert_eq!(score_after_faulty_contribution(&u(15)), u(10));
         assert_eq!(score_after_faulty_contribution(&u(1)), u(0));
         assert_eq!(score_after_faulty_contribution(&u(11)), u(7));
-        assert_eq!(score_after_faulty_contribution(&U256::MAX), U256::MAX / u(3) * u(2));
+        assert_eq!(
+            score_after_faulty_contribution(&U256::MAX),
+            U256::MAX / u(3) * u(2)
+        );
     }
 
     proptest! {

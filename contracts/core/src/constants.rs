@@ -138,11 +138,26 @@ pub struct DefaultCategory {
 ///
 /// PoCo: config/config.json, categories
 pub const DEFAULT_CATEGORIES: [DefaultCategory; 5] = [
-    DefaultCategory { name: "XS", work_clock_time_ref: 300 },
-    DefaultCategory { name: "S", work_clock_time_ref: 1_200 },
-    DefaultCategory { name: "M", work_clock_time_ref: 3_600 },
-    DefaultCategory { name: "L", work_clock_time_ref: 10_800 },
-    DefaultCategory { name: "XL", work_clock_time_ref: 36_000 },
+    DefaultCategory {
+        name: "XS",
+        work_clock_time_ref: 300,
+    },
+    DefaultCategory {
+        name: "S",
+        work_clock_time_ref: 1_200,
+    },
+    DefaultCategory {
+        name: "M",
+        work_clock_time_ref: 3_600,
+    },
+    DefaultCategory {
+        name: "L",
+        work_clock_time_ref: 10_800,
+    },
+    DefaultCategory {
+        name: "XL",
+        work_clock_time_ref: 36_000,
+    },
 ];
 
 #[cfg(test)]
@@ -152,7 +167,8 @@ mod tests {
 
     #[test]
     fn storage_slot_is_erc7201_of_the_namespace() {
-        let inner = U256::from_be_bytes(keccak256(POCO_STORAGE_NAMESPACE.as_bytes()).0) - U256::from(1);
+        let inner =
+            U256::from_be_bytes(keccak256(POCO_STORAGE_NAMESPACE.as_bytes()).0) - U256::from(1);
         let mut slot = keccak256(inner.to_be_bytes::<32>()).0;
         slot[31] = 0;
         assert_eq!(B256::from(slot), POCO_STORAGE_SLOT);
@@ -166,7 +182,10 @@ mod tests {
         assert_eq!(expected, KITTY_ADDRESS);
         // The formula in PoCo's comment gives another address: the literal wins.
         let low = U256::from_be_slice(&h[12..]) - U256::from(1);
-        assert_ne!(Address::from_slice(&low.to_be_bytes::<32>()[12..]), KITTY_ADDRESS);
+        assert_ne!(
+            Address::from_slice(&low.to_be_bytes::<32>()[12..]),
+            KITTY_ADDRESS
+        );
     }
 
     #[test]

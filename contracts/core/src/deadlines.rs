@@ -7,7 +7,11 @@ use crate::constants::{CONTRIBUTION_DEADLINE_RATIO, FINAL_DEADLINE_RATIO, REVEAL
 use crate::error::{checked, PocoResult};
 
 fn offset(start: &U256, time_ref: &U256, ratio: u64) -> PocoResult<U256> {
-    checked(time_ref.checked_mul(U256::from(ratio)).and_then(|d| start.checked_add(d)))
+    checked(
+        time_ref
+            .checked_mul(U256::from(ratio))
+            .and_then(|d| start.checked_add(d)),
+    )
 }
 
 /// `contributionDeadline = deal.startTime + timeref * 7`. Why: contributions close well before
@@ -66,14 +70,23 @@ mod tests {
         let (start, t) = (U256::from(1_000), U256::from(300));
         assert_eq!(contribution_deadline(&start, &t), Ok(U256::from(3_100)));
         assert_eq!(final_deadline(&start, &t), Ok(U256::from(4_000)));
-        assert_eq!(reveal_deadline(&U256::from(2_000), &t), Ok(U256::from(2_600)));
+        assert_eq!(
+            reveal_deadline(&U256::from(2_000), &t),
+            Ok(U256::from(2_600))
+        );
         assert_eq!(boost_deadline(&start, &t), Ok(U256::from(3_100)));
     }
 
     #[test]
     fn overflow_is_an_error() {
-        assert_eq!(final_deadline(&U256::MAX, &U256::from(1)), Err(PocoError::ArithmeticOverflow));
-        assert_eq!(contribution_deadline(&U256::ZERO, &U256::MAX), Err(PocoError::ArithmeticOverflow));
+        assert_eq!(
+            final_deadline(&U256::MAX, &U256::from(1)),
+            Err(PocoError::ArithmeticOverflow)
+        );
+        assert_eq!(
+            contribution_deadline(&U256::ZERO, &U256::MAX),
+            Err(PocoError::ArithmeticOverflow)
+        );
     }
 
     #[test]

@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn deal_round_trips_and_reports_dataset() {
-        let mut deal = Deal { params: "p".into(), ..Default::default() };
+        let mut deal = Deal {
+            params: "p".into(),
+            ..Default::default()
+        };
         assert!(!deal.has_dataset());
         deal.dataset.pointer = Address::repeat_byte(3);
         assert!(deal.has_dataset());

@@ -281,9 +281,14 @@ mod tests {
         assert_eq!(WORKERPOOLORDER_TYPEHASH, k(WORKERPOOL));
         assert_eq!(REQUESTORDER_TYPEHASH, k(REQUEST));
         let op = |name: &str, inner: &str, order: &str| {
-            k(&alloc::format!("{name}({inner} order,uint256 operation){order}"))
+            k(&alloc::format!(
+                "{name}({inner} order,uint256 operation){order}"
+            ))
         };
-        assert_eq!(APPORDEROPERATION_TYPEHASH, op("AppOrderOperation", "AppOrder", APP));
+        assert_eq!(
+            APPORDEROPERATION_TYPEHASH,
+            op("AppOrderOperation", "AppOrder", APP)
+        );
         assert_eq!(
             DATASETORDEROPERATION_TYPEHASH,
             op("DatasetOrderOperation", "DatasetOrder", DATASET)
@@ -301,18 +306,27 @@ mod tests {
     #[test]
     fn trait_typehash_constants_point_at_the_right_typehash() {
         assert_eq!(<AppOrder as PocoStructHash>::TYPEHASH, APPORDER_TYPEHASH);
-        assert_eq!(<RequestOrderOperation as PocoStructHash>::TYPEHASH, REQUESTORDEROPERATION_TYPEHASH);
+        assert_eq!(
+            <RequestOrderOperation as PocoStructHash>::TYPEHASH,
+            REQUESTORDEROPERATION_TYPEHASH
+        );
     }
 
     #[test]
     fn domain_name_and_version_hashes() {
         assert_eq!(DOMAIN_NAME_HASH, k(crate::constants::EIP712_DOMAIN_NAME));
-        assert_eq!(DOMAIN_VERSION_HASH, k(crate::constants::EIP712_DOMAIN_VERSION));
+        assert_eq!(
+            DOMAIN_VERSION_HASH,
+            k(crate::constants::EIP712_DOMAIN_VERSION)
+        );
     }
 
     #[test]
     fn sign_field_does_not_change_the_hash_but_every_hashed_field_does() {
-        let a = AppOrder { volume: U256::from(1), ..Default::default() };
+        let a = AppOrder {
+            volume: U256::from(1),
+            ..Default::default()
+        };
         let mut b = a.clone();
         b.sign = alloc::vec![1, 2, 3].into();
         assert_eq!(a.struct_hash(), b.struct_hash());

@@ -18,7 +18,10 @@ fn hash_pair(a: &[u8; 32], b: &[u8; 32]) -> B256 {
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
 pub fn deal_id(request_order_typed_hash: &B256, consumed_before: &U256) -> B256 {
-    hash_pair(&request_order_typed_hash.0, &consumed_before.to_be_bytes::<32>())
+    hash_pair(
+        &request_order_typed_hash.0,
+        &consumed_before.to_be_bytes::<32>(),
+    )
 }
 
 /// `taskid = keccak256(abi.encodePacked(dealid, idx))`. Classic indexes are absolute
@@ -63,16 +66,31 @@ mod tests {
         let mut packed = alloc::vec::Vec::from(deal.as_slice());
         packed.extend_from_slice(&U256::from(3).to_be_bytes::<32>());
         assert_eq!(task_id(&deal, &U256::from(3)), keccak256(&packed));
-        assert_ne!(task_id(&deal, &U256::from(3)), task_id(&deal, &U256::from(4)));
+        assert_ne!(
+            task_id(&deal, &U256::from(3)),
+            task_id(&deal, &U256::from(4))
+        );
     }
 
     #[test]
     fn task_index_bounds() {
         let (first, size) = (U256::from(10), U256::from(3));
-        assert_eq!(is_task_index_in_deal(&first, &size, &U256::from(9)), Ok(false));
-        assert_eq!(is_task_index_in_deal(&first, &size, &U256::from(10)), Ok(true));
-        assert_eq!(is_task_index_in_deal(&first, &size, &U256::from(12)), Ok(true));
-        assert_eq!(is_task_index_in_deal(&first, &size, &U256::from(13)), Ok(false));
+        assert_eq!(
+            is_task_index_in_deal(&first, &size, &U256::from(9)),
+            Ok(false)
+        );
+        assert_eq!(
+            is_task_index_in_deal(&first, &size, &U256::from(10)),
+            Ok(true)
+        );
+        assert_eq!(
+            is_task_index_in_deal(&first, &size, &U256::from(12)),
+            Ok(true)
+        );
+        assert_eq!(
+            is_task_index_in_deal(&first, &size, &U256::from(13)),
+            Ok(false)
+        );
         assert_eq!(
             is_task_index_in_deal(&U256::MAX, &U256::from(1), &U256::ZERO),
             Err(PocoError::ArithmeticOverflow)

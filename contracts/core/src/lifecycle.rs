@@ -28,7 +28,11 @@ pub fn is_enclave_challenge_acceptable(tag: &B256, enclave_challenge: &Address) 
 /// TEE tasks the SMS (TEE broker) picks enclaves, otherwise the scheduler picks workers.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, _contribute / contributeAndFinalize
-pub fn authorization_signer(enclave_challenge: &Address, tee_broker: &Address, workerpool_owner: &Address) -> Address {
+pub fn authorization_signer(
+    enclave_challenge: &Address,
+    tee_broker: &Address,
+    workerpool_owner: &Address,
+) -> Address {
     if !enclave_challenge.is_zero() && !tee_broker.is_zero() {
         *tee_broker
     } else {
@@ -90,7 +94,8 @@ pub fn can_finalize(
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, claim
 pub fn can_claim(status: TaskStatusEnum, final_deadline: &U256, now: &U256) -> bool {
-    matches!(status, TaskStatusEnum::ACTIVE | TaskStatusEnum::REVEALING) && is_reached(final_deadline, now)
+    matches!(status, TaskStatusEnum::ACTIVE | TaskStatusEnum::REVEALING)
+        && is_reached(final_deadline, now)
 }
 
 /// `contributeAndFinalize` extra rules: the deal has trust 1 and nobody contributed yet.
@@ -123,10 +128,17 @@ mod tests {
 
     #[test]
     fn authorization_signer_choice() {
-        let (enclave, broker, owner) = (Address::repeat_byte(1), Address::repeat_byte(2), Address::repeat_byte(3));
+        let (enclave, broker, owner) = (
+            Address::repeat_byte(1),
+            Address::repeat_byte(2),
+            Address::repeat_byte(3),
+        );
         assert_eq!(authorization_signer(&enclave, &broker, &owner), broker);
         assert_eq!(authorization_signer(&Address::ZERO, &broker, &owner), owner);
-        assert_eq!(authorization_signer(&enclave, &Address::ZERO, &owner), owner);
+        assert_eq!(
+            authorization_signer(&enclave, &Address::ZERO, &owner),
+            owner
+        );
     }
 
     #[test]
@@ -143,10 +155,38 @@ mod tests {
         assert!(!can_reopen(REVEALING, &u(20), &u(10), &u(0), &u(20)));
         // finalize: all winners revealed, or some and the reveal deadline passed.
         assert!(can_finalize(REVEALING, &u(20), &u(10), &u(2), &u(2), &u(5)));
-        assert!(!can_finalize(REVEALING, &u(20), &u(10), &u(1), &u(2), &u(5)));
-        assert!(can_finalize(REVEALING, &u(20), &u(10), &u(1), &u(2), &u(10)));
-        assert!(!can_finalize(REVEALING, &u(20), &u(10), &u(0), &u(2), &u(10)));
-        assert!(!can_finalize(REVEALING, &u(20), &u(10), &u(2), &u(2), &u(20)));
+        assert!(!can_finalize(
+            REVEALING,
+            &u(20),
+            &u(10),
+            &u(1),
+            &u(2),
+            &u(5)
+        ));
+        assert!(can_finalize(
+            REVEALING,
+            &u(20),
+            &u(10),
+            &u(1),
+            &u(2),
+            &u(10)
+        ));
+        assert!(!can_finalize(
+            REVEALING,
+            &u(20),
+            &u(10),
+            &u(0),
+            &u(2),
+            &u(10)
+        ));
+        assert!(!can_finalize(
+            REVEALING,
+            &u(20),
+            &u(10),
+            &u(2),
+            &u(2),
+            &u(20)
+        ));
         assert!(!can_finalize(ACTIVE, &u(20), &u(10), &u(2), &u(2), &u(5)));
         // claim: after the final deadline, from ACTIVE or REVEALING only.
         assert!(can_claim(ACTIVE, &u(20), &u(20)));

@@ -14,9 +14,8 @@ use crate::reasons;
 
 /// Tag bits of the TEE frameworks (Scone 0x2, Gramine 0x4, TDX 0x8), ignored in a dataset
 /// tag since v6.2.0.
-pub const TEE_FRAMEWORK_BITS: u8 = crate::constants::TAG_SCONE
-    | crate::constants::TAG_GRAMINE
-    | crate::constants::TAG_TDX;
+pub const TEE_FRAMEWORK_BITS: u8 =
+    crate::constants::TAG_SCONE | crate::constants::TAG_GRAMINE | crate::constants::TAG_TDX;
 
 /// `maskTee(tag) = tag & 0xFF…F1`: clears the TEE-framework bits 1-3 of a dataset tag. Why: a
 /// TEE dataset (bit 0) is usable by any framework, so its framework bits must not constrain
@@ -98,8 +97,16 @@ impl RestrictionCheck {
     }
 }
 
-const fn restriction(restriction: Address, account: Address, reason: &'static str) -> RestrictionCheck {
-    RestrictionCheck { restriction, account, error: PocoError::Reason(reason) }
+const fn restriction(
+    restriction: Address,
+    account: Address,
+    reason: &'static str,
+) -> RestrictionCheck {
+    RestrictionCheck {
+        restriction,
+        account,
+        error: PocoError::Reason(reason),
+    }
 }
 
 /// The ten restriction checks 0x12..0x1b of `matchOrders`, in PoCo's order. Note that
@@ -113,18 +120,39 @@ pub fn match_restrictions(
     request: &RequestOrder,
 ) -> [RestrictionCheck; 10] {
     use reasons::*;
-    let (a, d, w, r) = (app.app, dataset.dataset, workerpool.workerpool, request.requester);
+    let (a, d, w, r) = (
+        app.app,
+        dataset.dataset,
+        workerpool.workerpool,
+        request.requester,
+    );
     [
         restriction(request.workerpool, w, MATCH_REQUEST_WORKERPOOL_RESTRICTION),
         restriction(app.datasetrestrict, d, MATCH_APP_DATASET_RESTRICTION),
         restriction(app.workerpoolrestrict, w, MATCH_APP_WORKERPOOL_RESTRICTION),
         restriction(app.requesterrestrict, r, MATCH_APP_REQUESTER_RESTRICTION),
         restriction(dataset.apprestrict, a, MATCH_DATASET_APP_RESTRICTION),
-        restriction(dataset.workerpoolrestrict, w, MATCH_DATASET_WORKERPOOL_RESTRICTION),
-        restriction(dataset.requesterrestrict, r, MATCH_DATASET_REQUESTER_RESTRICTION),
+        restriction(
+            dataset.workerpoolrestrict,
+            w,
+            MATCH_DATASET_WORKERPOOL_RESTRICTION,
+        ),
+        restriction(
+            dataset.requesterrestrict,
+            r,
+            MATCH_DATASET_REQUESTER_RESTRICTION,
+        ),
         restriction(workerpool.apprestrict, a, MATCH_WORKERPOOL_APP_RESTRICTION),
-        restriction(workerpool.datasetrestrict, d, MATCH_WORKERPOOL_DATASET_RESTRICTION),
-        restriction(workerpool.requesterrestrict, r, MATCH_WORKERPOOL_REQUESTER_RESTRICTION),
+        restriction(
+            workerpool.datasetrestrict,
+            d,
+            MATCH_WORKERPOOL_DATASET_RESTRICTION,
+        ),
+        restriction(
+            workerpool.requesterrestrict,
+            r,
+            MATCH_WORKERPOOL_REQUESTER_RESTRICTION,
+        ),
     ]
 }
 
@@ -141,16 +169,40 @@ pub fn check_orders_compatibility(
     category_count: &U256,
 ) -> PocoResult<B256> {
     use reasons::*;
-    let require = |ok: bool, reason: &'static str| if ok { Ok(()) } else { Err(PocoError::Reason(reason)) };
-    require(request.category == workerpool.category, MATCH_CATEGORY_MISMATCH)?;
+    let require = |ok: bool, reason: &'static str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(PocoError::Reason(reason))
+        }
+    };
+    require(
+        request.category == workerpool.category,
+        MATCH_CATEGORY_MISMATCH,
+    )?;
     require(request.category < *category_count, MATCH_CATEGORY_UNKNOWN)?;
     require(request.trust <= workerpool.trust, MATCH_TRUST_TOO_HIGH)?;
-    require(request.appmaxprice >= app.appprice, MATCH_APP_PRICE_TOO_HIGH)?;
-    require(request.datasetmaxprice >= dataset.datasetprice, MATCH_DATASET_PRICE_TOO_HIGH)?;
-    require(request.workerpoolmaxprice >= workerpool.workerpoolprice, MATCH_WORKERPOOL_PRICE_TOO_HIGH)?;
+    require(
+        request.appmaxprice >= app.appprice,
+        MATCH_APP_PRICE_TOO_HIGH,
+    )?;
+    require(
+        request.datasetmaxprice >= dataset.datasetprice,
+        MATCH_DATASET_PRICE_TOO_HIGH,
+    )?;
+    require(
+        request.workerpoolmaxprice >= workerpool.workerpoolprice,
+        MATCH_WORKERPOOL_PRICE_TOO_HIGH,
+    )?;
     let tag = deal_tag(&app.tag, &dataset.tag, &request.tag);
-    require(workerpool_offers_tag(&tag, &workerpool.tag), MATCH_WORKERPOOL_TAG_MISSING)?;
-    require(app_satisfies_tee_bit(&tag, &app.tag), MATCH_APP_TEE_TAG_MISSING)?;
+    require(
+        workerpool_offers_tag(&tag, &workerpool.tag),
+        MATCH_WORKERPOOL_TAG_MISSING,
+    )?;
+    require(
+        app_satisfies_tee_bit(&tag, &app.tag),
+        MATCH_APP_TEE_TAG_MISSING,
+    )?;
     require(request.app == app.app, MATCH_APP_MISMATCH)?;
     require(request.dataset == dataset.dataset, MATCH_DATASET_MISMATCH)?;
     Ok(tag)
@@ -226,7 +278,9 @@ pub fn deal_trust(request_trust: &U256) -> U256 {
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, assertDatasetDealCompatibility
 pub fn require_dataset_order_available(order: &OrderVolume) -> PocoResult<()> {
     if order.consumed >= order.volume {
-        Err(PocoError::IncompatibleDatasetOrder(reasons::DATASET_ORDER_CONSUMED))
+        Err(PocoError::IncompatibleDatasetOrder(
+            reasons::DATASET_ORDER_CONSUMED,
+        ))
     } else {
         Ok(())
     }
@@ -238,10 +292,14 @@ pub fn require_dataset_order_available(order: &OrderVolume) -> PocoResult<()> {
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, assertDatasetDealCompatibility
 pub fn require_deal_accepts_dataset(deal: &Deal) -> PocoResult<()> {
     if deal.requester.is_zero() {
-        return Err(PocoError::IncompatibleDatasetOrder(reasons::DATASET_DEAL_NOT_FOUND));
+        return Err(PocoError::IncompatibleDatasetOrder(
+            reasons::DATASET_DEAL_NOT_FOUND,
+        ));
     }
     if deal.has_dataset() {
-        return Err(PocoError::IncompatibleDatasetOrder(reasons::DATASET_DEAL_HAS_DATASET));
+        return Err(PocoError::IncompatibleDatasetOrder(
+            reasons::DATASET_DEAL_HAS_DATASET,
+        ));
     }
     Ok(())
 }
@@ -257,9 +315,21 @@ pub fn dataset_deal_restrictions(order: &DatasetOrder, deal: &Deal) -> [Restrict
         error: PocoError::IncompatibleDatasetOrder(reason),
     };
     [
-        check(order.apprestrict, deal.app.pointer, reasons::DATASET_APP_RESTRICTION),
-        check(order.workerpoolrestrict, deal.workerpool.pointer, reasons::DATASET_WORKERPOOL_RESTRICTION),
-        check(order.requesterrestrict, deal.requester, reasons::DATASET_REQUESTER_RESTRICTION),
+        check(
+            order.apprestrict,
+            deal.app.pointer,
+            reasons::DATASET_APP_RESTRICTION,
+        ),
+        check(
+            order.workerpoolrestrict,
+            deal.workerpool.pointer,
+            reasons::DATASET_WORKERPOOL_RESTRICTION,
+        ),
+        check(
+            order.requesterrestrict,
+            deal.requester,
+            reasons::DATASET_REQUESTER_RESTRICTION,
+        ),
     ]
 }
 
@@ -270,6 +340,318 @@ pub fn require_dataset_tag_compatible(deal_tag: &B256, dataset_tag: &B256) -> Po
     if deal_tag_covers_dataset_tag(deal_tag, dataset_tag) {
         Ok(())
     } else {
-        Err(PocoError::IncompatibleDatasetOrder(reasons::DATASET_TAG_INCOMPATIBLE))
+        Err(PocoError::IncompatibleDatasetOrder(
+            reasons::DATASET_TAG_INCOMPATIBLE,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orders::*;
+    use proptest::prelude::*;
+
+    fn u(v: u64) -> U256 {
+        U256::from(v)
+    }
+    fn tag(b: u8) -> B256 {
+        B256::with_last_byte(b)
+    }
+
+    /// A compatible set of orders: no dataset, category 0, trust 1.
+    fn orders() -> (AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder) {
+        let app = AppOrder {
+            app: Address::repeat_byte(0xa),
+            appprice: u(5),
+            volume: u(10),
+            ..Default::default()
+        };
+        let dataset = DatasetOrder::default();
+        let wp = WorkerpoolOrder {
+            workerpool: Address::repeat_byte(0xc),
+            workerpoolprice: u(100),
+            volume: u(10),
+            trust: u(1),
+            ..Default::default()
+        };
+        let req = RequestOrder {
+            app: app.app,
+            appmaxprice: u(5),
+            workerpoolmaxprice: u(100),
+            requester: Address::repeat_byte(0xe),
+            volume: u(10),
+            trust: u(1),
+            ..Default::default()
+        };
+        (app, dataset, wp, req)
+    }
+
+    fn check(o: &(AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder)) -> PocoResult<B256> {
+        check_orders_compatibility(&o.0, &o.1, &o.2, &o.3, &u(5))
+    }
+
+    fn reason(r: &'static str) -> PocoResult<B256> {
+        Err(PocoError::Reason(r))
+    }
+
+    #[test]
+    fn compatible_orders_pass_and_return_the_union_tag() {
+        let mut o = orders();
+        assert_eq!(check(&o), Ok(B256::ZERO));
+        o.0.tag = tag(0x01);
+        o.3.tag = tag(0x10);
+        o.2.tag = tag(0x13);
+        assert_eq!(check(&o), Ok(tag(0x11)));
+    }
+
+    #[test]
+    fn each_check_fires_its_reason_in_order() {
+        use crate::reasons::*;
+        let base = orders();
+        let mut o = base.clone();
+        o.3.category = u(1);
+        assert_eq!(check(&o), reason(MATCH_CATEGORY_MISMATCH));
+        o.2.category = u(5);
+        o.3.category = u(5);
+        assert_eq!(check(&o), reason(MATCH_CATEGORY_UNKNOWN));
+        let mut o = base.clone();
+        o.3.trust = u(2);
+        assert_eq!(check(&o), reason(MATCH_TRUST_TOO_HIGH));
+        let mut o = base.clone();
+        o.3.appmaxprice = u(4);
+        assert_eq!(check(&o), reason(MATCH_APP_PRICE_TOO_HIGH));
+        let mut o = base.clone();
+        o.1.datasetprice = u(1);
+        assert_eq!(check(&o), reason(MATCH_DATASET_PRICE_TOO_HIGH));
+        let mut o = base.clone();
+        o.3.workerpoolmaxprice = u(99);
+        assert_eq!(check(&o), reason(MATCH_WORKERPOOL_PRICE_TOO_HIGH));
+        let mut o = base.clone();
+        o.3.tag = tag(0x10);
+        assert_eq!(check(&o), reason(MATCH_WORKERPOOL_TAG_MISSING));
+        let mut o = base.clone();
+        o.3.tag = tag(0x01);
+        o.2.tag = tag(0x01);
+        assert_eq!(check(&o), reason(MATCH_APP_TEE_TAG_MISSING));
+        let mut o = base.clone();
+        o.3.app = Address::repeat_byte(1);
+        assert_eq!(check(&o), reason(MATCH_APP_MISMATCH));
+        let mut o = base.clone();
+        o.3.dataset = Address::repeat_byte(1);
+        assert_eq!(check(&o), reason(MATCH_DATASET_MISMATCH));
+        // Several failures: the first in PoCo's order wins.
+        let mut o = base;
+        o.3.trust = u(9);
+        o.3.app = Address::repeat_byte(1);
+        assert_eq!(check(&o), reason(MATCH_TRUST_TOO_HIGH));
+    }
+
+    #[test]
+    fn tee_framework_bits_of_the_dataset_are_ignored() {
+        assert_eq!(mask_tee_frameworks(&tag(0x0f)), tag(0x01));
+        assert_eq!(mask_tee_frameworks(&tag(0xff)), tag(0xf1));
+        let mut high = B256::repeat_byte(0xff);
+        high[31] = 0x0e;
+        let mut expected = B256::repeat_byte(0xff);
+        expected[31] = 0x00;
+        assert_eq!(mask_tee_frameworks(&high), expected);
+        // A TEE+TDX dataset with a TEE+Scone app on a TEE+Scone workerpool matches.
+        let mut o = orders();
+        o.1 = DatasetOrder {
+            dataset: Address::repeat_byte(0xd),
+            tag: tag(0x09),
+            ..Default::default()
+        };
+        o.3.dataset = o.1.dataset;
+        o.0.tag = tag(0x03);
+        o.2.tag = tag(0x03);
+        assert_eq!(check(&o), Ok(tag(0x03)));
+        // The TEE bit of the dataset still needs a TEE app (0x07) ...
+        o.0.tag = tag(0x00);
+        assert_eq!(check(&o), reason(crate::reasons::MATCH_APP_TEE_TAG_MISSING));
+    }
+
+    #[test]
+    fn tee_bit_rule_both_directions() {
+        // The app may carry TEE alone (tag == app.tag), but the deal's TEE bit must be the app's.
+        assert!(app_satisfies_tee_bit(&tag(0x01), &tag(0x01)));
+        assert!(app_satisfies_tee_bit(&tag(0x10), &tag(0x00)));
+        assert!(!app_satisfies_tee_bit(&tag(0x01), &tag(0x00)));
+        assert!(workerpool_offers_tag(&tag(0x11), &tag(0x13)));
+        assert!(!workerpool_offers_tag(&tag(0x11), &tag(0x01)));
+    }
+
+    #[test]
+    fn restrictions_in_pocos_order() {
+        let (mut app, mut dataset, mut wp, mut req) = orders();
+        let x = Address::repeat_byte(0x77);
+        req.workerpool = x;
+        app.datasetrestrict = x;
+        app.workerpoolrestrict = x;
+        app.requesterrestrict = x;
+        dataset.apprestrict = x;
+        dataset.workerpoolrestrict = x;
+        dataset.requesterrestrict = x;
+        wp.apprestrict = x;
+        wp.datasetrestrict = x;
+        wp.requesterrestrict = x;
+        let checks = match_restrictions(&app, &dataset, &wp, &req);
+        let reasons: alloc::vec::Vec<_> =
+            checks.iter().map(|c| c.error.reason().unwrap()).collect();
+        assert_eq!(reasons, crate::reasons::MATCH_ORDERS_REASONS[10..20]);
+        let accounts = [
+            wp.workerpool,
+            dataset.dataset,
+            wp.workerpool,
+            req.requester,
+            app.app,
+            wp.workerpool,
+            req.requester,
+            app.app,
+            dataset.dataset,
+            req.requester,
+        ];
+        for (c, a) in checks.iter().zip(accounts) {
+            assert_eq!(c.account, a);
+            assert_eq!(c.restriction, x);
+            assert!(!c.allows_without_call());
+        }
+        let (app, dataset, wp, req) = orders();
+        assert!(match_restrictions(&app, &dataset, &wp, &req)
+            .iter()
+            .all(RestrictionCheck::allows_without_call));
+        assert!(restriction_allows(&x, &x));
+        assert_eq!(
+            restriction_group_key(&x),
+            B256::left_padding_from(x.as_slice())
+        );
+    }
+
+    #[test]
+    fn volume_is_min_of_remaining_and_overconsumption_errors() {
+        let ov = |v: u64, c: u64| OrderVolume {
+            volume: u(v),
+            consumed: u(c),
+        };
+        assert_eq!(
+            deal_volume(&ov(10, 2), None, &ov(5, 0), &ov(9, 1)),
+            Ok(u(5))
+        );
+        assert_eq!(
+            deal_volume(&ov(10, 2), Some(&ov(3, 1)), &ov(5, 0), &ov(9, 1)),
+            Ok(u(2))
+        );
+        assert_eq!(
+            deal_volume(&ov(10, 10), None, &ov(5, 0), &ov(9, 1)),
+            Ok(u(0))
+        );
+        assert_eq!(
+            deal_volume(&ov(10, 0), Some(&ov(1, 2)), &ov(5, 0), &ov(9, 1)),
+            Err(PocoError::ArithmeticOverflow)
+        );
+        // Without a dataset, the dataset order's volume is not consulted at all.
+        assert_eq!(
+            require_positive_volume(&u(0)),
+            Err(PocoError::Reason(crate::reasons::MATCH_VOLUME_ZERO))
+        );
+        assert_eq!(require_positive_volume(&u(1)), Ok(()));
+        assert_eq!(deal_trust(&u(0)), u(1));
+        assert_eq!(deal_trust(&u(1)), u(1));
+        assert_eq!(deal_trust(&u(3)), u(3));
+        assert!(!has_dataset(&DatasetOrder::default()));
+    }
+
+    #[test]
+    fn dataset_deal_compatibility_rules() {
+        use crate::reasons::*;
+        let inc = PocoError::IncompatibleDatasetOrder;
+        assert_eq!(
+            require_dataset_order_available(&OrderVolume {
+                volume: u(1),
+                consumed: u(1)
+            }),
+            Err(inc(DATASET_ORDER_CONSUMED))
+        );
+        assert_eq!(
+            require_dataset_order_available(&OrderVolume {
+                volume: u(2),
+                consumed: u(1)
+            }),
+            Ok(())
+        );
+        let mut deal = Deal::default();
+        assert_eq!(
+            require_deal_accepts_dataset(&deal),
+            Err(inc(DATASET_DEAL_NOT_FOUND))
+        );
+        deal.requester = Address::repeat_byte(1);
+        assert_eq!(require_deal_accepts_dataset(&deal), Ok(()));
+        deal.dataset.pointer = Address::repeat_byte(2);
+        assert_eq!(
+            require_deal_accepts_dataset(&deal),
+            Err(inc(DATASET_DEAL_HAS_DATASET))
+        );
+        deal.app.pointer = Address::repeat_byte(3);
+        deal.workerpool.pointer = Address::repeat_byte(4);
+        let order = DatasetOrder {
+            apprestrict: deal.app.pointer,
+            workerpoolrestrict: Address::repeat_byte(9),
+            ..Default::default()
+        };
+        let [a, w, r] = dataset_deal_restrictions(&order, &deal);
+        assert!(a.allows_without_call());
+        assert!(!w.allows_without_call());
+        assert_eq!(w.error, inc(DATASET_WORKERPOOL_RESTRICTION));
+        assert!(r.allows_without_call());
+        assert_eq!(r.account, deal.requester);
+        // Tag: dataset framework bits are masked; other dataset bits must be in the deal tag.
+        assert_eq!(
+            require_dataset_tag_compatible(&tag(0x01), &tag(0x03)),
+            Ok(())
+        );
+        assert_eq!(
+            require_dataset_tag_compatible(&tag(0x00), &tag(0x01)),
+            Err(inc(DATASET_TAG_INCOMPATIBLE))
+        );
+        assert_eq!(
+            require_dataset_tag_compatible(&tag(0x10), &tag(0x00)),
+            Ok(())
+        );
+    }
+
+    proptest! {
+        /// The volume never exceeds any order's remaining volume and equals one of them.
+        #[test]
+        fn volume_is_bounded_by_each_remaining_volume(
+            v in proptest::array::uniform4(any::<u64>()),
+            c in proptest::array::uniform4(any::<u64>()),
+            with_dataset in any::<bool>(),
+        ) {
+            let ov: alloc::vec::Vec<OrderVolume> = (0..4).map(|i| OrderVolume { volume: u(v[i]), consumed: u(c[i]) }).collect();
+            let result = deal_volume(&ov[0], with_dataset.then_some(&ov[1]), &ov[2], &ov[3]);
+            let used: alloc::vec::Vec<&OrderVolume> = if with_dataset { ov.iter().collect() } else { alloc::vec![&ov[0], &ov[2], &ov[3]] };
+            if used.iter().any(|o| o.consumed > o.volume) {
+                prop_assert_eq!(result, Err(PocoError::ArithmeticOverflow));
+            } else {
+                let volume = result.unwrap();
+                for o in &used {
+                    prop_assert!(volume <= o.volume - o.consumed);
+                }
+                prop_assert!(used.iter().any(|o| volume == o.volume - o.consumed));
+            }
+        }
+
+        /// The deal tag contains every app and request bit, and the dataset bits except 1-3.
+        #[test]
+        fn deal_tag_is_the_masked_union(a in any::<[u8; 32]>(), d in any::<[u8; 32]>(), r in any::<[u8; 32]>()) {
+            let (a, d, r) = (B256::from(a), B256::from(d), B256::from(r));
+            let t = deal_tag(&a, &d, &r);
+            prop_assert_eq!(t & a, a);
+            prop_assert_eq!(t & r, r);
+            prop_assert_eq!(t & mask_tee_frameworks(&d), mask_tee_frameworks(&d));
+            prop_assert!(workerpool_offers_tag(&t, &t));
+            prop_assert!(deal_tag_covers_dataset_tag(&t, &d));
+        }
     }
 }

@@ -50,19 +50,37 @@ mod tests {
 
     #[test]
     fn mul_div_floors_and_handles_wide_products() {
-        assert_eq!(mul_div(U256::from(10), U256::from(2), U256::from(3)), Ok(U256::from(6)));
+        assert_eq!(
+            mul_div(U256::from(10), U256::from(2), U256::from(3)),
+            Ok(U256::from(6))
+        );
         assert_eq!(mul_div(U256::MAX, U256::MAX, U256::MAX), Ok(U256::MAX));
-        assert_eq!(mul_div(U256::MAX, U256::from(2), U256::from(4)), Ok(U256::MAX >> 1));
+        assert_eq!(
+            mul_div(U256::MAX, U256::from(2), U256::from(4)),
+            Ok(U256::MAX >> 1)
+        );
         assert_eq!(
             mul_div(U256::MAX, U256::from(2), U256::from(1)),
             Err(PocoError::ArithmeticOverflow)
         );
-        assert_eq!(mul_div(U256::from(1), U256::from(1), U256::ZERO), Err(PocoError::DivisionByZero));
+        assert_eq!(
+            mul_div(U256::from(1), U256::from(1), U256::ZERO),
+            Err(PocoError::DivisionByZero)
+        );
     }
 
     #[test]
     fn log2_floor_values() {
-        for (v, l) in [(0u64, 0u64), (1, 0), (2, 1), (3, 1), (4, 2), (7, 2), (8, 3), (1 << 40, 40)] {
+        for (v, l) in [
+            (0u64, 0u64),
+            (1, 0),
+            (2, 1),
+            (3, 1),
+            (4, 2),
+            (7, 2),
+            (8, 3),
+            (1 << 40, 40),
+        ] {
             assert_eq!(log2_floor(U256::from(v)), U256::from(l), "log2({v})");
         }
         assert_eq!(log2_floor(U256::MAX), U256::from(255));
@@ -70,8 +88,14 @@ mod tests {
 
     #[test]
     fn percentage_floors() {
-        assert_eq!(percentage(U256::from(999), U256::from(30)), Ok(U256::from(299)));
-        assert_eq!(percentage(U256::MAX, U256::from(2)), Err(PocoError::ArithmeticOverflow));
+        assert_eq!(
+            percentage(U256::from(999), U256::from(30)),
+            Ok(U256::from(299))
+        );
+        assert_eq!(
+            percentage(U256::MAX, U256::from(2)),
+            Err(PocoError::ArithmeticOverflow)
+        );
     }
 
     proptest::proptest! {

@@ -25,7 +25,11 @@ pub fn eth_signed_message_hash(hash: &B256) -> B256 {
 /// Why: only workers the scheduler picked may contribute.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, _contribute / _checkAuthorization
-pub fn worker_authorization_hash(worker: &Address, task_id: &B256, enclave_challenge: &Address) -> B256 {
+pub fn worker_authorization_hash(
+    worker: &Address,
+    task_id: &B256,
+    enclave_challenge: &Address,
+) -> B256 {
     let mut buf = [0u8; 72];
     buf[..20].copy_from_slice(worker.as_slice());
     buf[20..52].copy_from_slice(task_id.as_slice());
@@ -81,8 +85,13 @@ pub fn boost_enclave_message_hash(worker: &Address, task_id: &B256, result_diges
 /// Why: the callback data delivered on chain must be the data the workers agreed on.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, finalize / contributeAndFinalize
-pub fn is_results_callback_valid(callback: &Address, results_callback: &[u8], result_digest: &B256) -> bool {
-    (callback.is_zero() && results_callback.is_empty()) || keccak256(results_callback) == *result_digest
+pub fn is_results_callback_valid(
+    callback: &Address,
+    results_callback: &[u8],
+    result_digest: &B256,
+) -> bool {
+    (callback.is_zero() && results_callback.is_empty())
+        || keccak256(results_callback) == *result_digest
 }
 
 #[cfg(test)]
@@ -97,7 +106,10 @@ mod tests {
         let task = b256!("d94b63fc2d3ec4b96daf84b403bbafdc8c8517e8e2addd51fec0fa4e67801be8");
         let challenge = address!("9a43BB008b7A657e1936ebf5d8e28e5c5E021596");
         let auth = worker_authorization_hash(&worker, &task, &challenge);
-        assert_eq!(auth, b256!("54a76d209e8167e1ffa3bde8e3e7b30068423ca9554e1d605d8ee8fd0f165562"));
+        assert_eq!(
+            auth,
+            b256!("54a76d209e8167e1ffa3bde8e3e7b30068423ca9554e1d605d8ee8fd0f165562")
+        );
         assert_eq!(
             eth_signed_message_hash(&auth),
             b256!("6b4a2b1de44ee3d727ad0e3e63fa1c4e4e2a6f3537148fcb6281c050a13386d7")
@@ -113,9 +125,15 @@ mod tests {
         let h = result_hash(&task, &digest);
         assert_eq!(h, cat(&[task.as_slice(), digest.as_slice()]));
         let s = result_seal(&worker, &task, &digest);
-        assert_eq!(s, cat(&[worker.as_slice(), task.as_slice(), digest.as_slice()]));
+        assert_eq!(
+            s,
+            cat(&[worker.as_slice(), task.as_slice(), digest.as_slice()])
+        );
         assert_ne!(result_seal(&Address::repeat_byte(4), &task, &digest), s);
-        assert_eq!(enclave_message_hash(&h, &s), cat(&[h.as_slice(), s.as_slice()]));
+        assert_eq!(
+            enclave_message_hash(&h, &s),
+            cat(&[h.as_slice(), s.as_slice()])
+        );
         assert_eq!(boost_enclave_message_hash(&worker, &task, &digest), s);
     }
 
@@ -140,6 +158,10 @@ mod tests {
         data[31] = 1;
         let digest = b256!("b10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf6");
         assert_eq!(keccak256(data), digest);
-        assert!(is_results_callback_valid(&Address::repeat_byte(1), &data, &digest));
+        assert!(is_results_callback_valid(
+            &Address::repeat_byte(1),
+            &data,
+            &digest
+        ));
     }
 }

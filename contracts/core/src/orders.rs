@@ -177,12 +177,18 @@ mod tests {
             ..Default::default()
         };
         let encoded = order.abi_encode();
-        assert_eq!(<RequestOrder as SolValue>::abi_decode(&encoded).unwrap(), order);
+        assert_eq!(
+            <RequestOrder as SolValue>::abi_decode(&encoded).unwrap(),
+            order
+        );
     }
 
     #[test]
     fn operation_enum_rejects_unknown_values() {
-        let mut op = AppOrderOperation { operation: 1, ..Default::default() };
+        let mut op = AppOrderOperation {
+            operation: 1,
+            ..Default::default()
+        };
         assert_eq!(op.operation_enum(), Ok(OrderOperationEnum::CLOSE));
         op.operation = 2;
         assert!(op.operation_enum().is_err());
@@ -193,7 +199,10 @@ mod tests {
         // This is why crate::eip712 exists: alloy's type string for the ABI struct differs
         // from PoCo's typehash string (which has no `sign`).
         assert!(AppOrder::eip712_root_type().contains("bytes sign"));
-        assert_eq!(<AppOrderOperation as SolType>::SOL_NAME, "AppOrderOperation");
+        assert_eq!(
+            <AppOrderOperation as SolType>::SOL_NAME,
+            "AppOrderOperation"
+        );
     }
 
     #[test]

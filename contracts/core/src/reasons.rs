@@ -279,7 +279,11 @@ mod tests {
 
     #[test]
     fn escrow_reasons_share_prefix() {
-        for r in [ESCROW_AMOUNT_EXCEEDS_BALANCE, ESCROW_FROM_EMPTY_ADDRESS, ESCROW_TO_EMPTY_ADDRESS] {
+        for r in [
+            ESCROW_AMOUNT_EXCEEDS_BALANCE,
+            ESCROW_FROM_EMPTY_ADDRESS,
+            ESCROW_TO_EMPTY_ADDRESS,
+        ] {
             assert!(r.starts_with("IexecEscrow: Transfer "), "{r}");
         }
     }

@@ -53,7 +53,11 @@ pub fn success_work(
     Ok(SuccessWork {
         sponsor_seize: crate::stakes::task_price(app_price, dataset_price, workerpool_price)?,
         app_reward: *app_price,
-        dataset_reward: if has_dataset { *dataset_price } else { U256::ZERO },
+        dataset_reward: if has_dataset {
+            *dataset_price
+        } else {
+            U256::ZERO
+        },
         workerpool_unlock: crate::stakes::workerpool_stake_per_task(workerpool_price)?,
         kitty_reward: kitty_share(kitty)?,
     })
@@ -64,7 +68,11 @@ pub fn success_work(
 /// workerpool_seize_to_kitty)`. Every contributor's stake is unlocked as well.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, failedWork
-pub fn failed_work(app_price: &U256, dataset_price: &U256, workerpool_price: &U256) -> PocoResult<(U256, U256)> {
+pub fn failed_work(
+    app_price: &U256,
+    dataset_price: &U256,
+    workerpool_price: &U256,
+) -> PocoResult<(U256, U256)> {
     Ok((
         crate::stakes::task_price(app_price, dataset_price, workerpool_price)?,
         crate::stakes::workerpool_stake_per_task(workerpool_price)?,
@@ -86,7 +94,10 @@ pub struct RewardPool {
 impl RewardPool {
     /// An empty pool holding the workerpool price.
     pub fn new(workerpool_price: &U256) -> Self {
-        Self { total_reward: *workerpool_price, total_log_weight: U256::ZERO }
+        Self {
+            total_reward: *workerpool_price,
+            total_log_weight: U256::ZERO,
+        }
     }
 
     /// A PROVED contributor with this log weight shares the workers' reward.
@@ -147,7 +158,10 @@ impl RewardPayout {
 /// `(wpPrice * (100 - ratio) / 100, wpPrice - worker)`. No stake, no score change.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, distributeRewardsFast
-pub fn fast_path_rewards(workerpool_price: &U256, scheduler_reward_ratio: &U256) -> PocoResult<(U256, U256)> {
+pub fn fast_path_rewards(
+    workerpool_price: &U256,
+    scheduler_reward_ratio: &U256,
+) -> PocoResult<(U256, U256)> {
     let workers_share = checked(U256::from(100).checked_sub(*scheduler_reward_ratio))?;
     let worker = percentage(*workerpool_price, workers_share)?;
     Ok((worker, checked(workerpool_price.checked_sub(worker))?))
@@ -156,6 +170,153 @@ pub fn fast_path_rewards(workerpool_price: &U256, scheduler_reward_ratio: &U256)
 /// Boost's worker reward stored in the deal: `wpPrice * (100 - schedulerRewardRatio) / 100`.
 ///
 /// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
-pub fn boost_worker_reward(workerpool_price: &U256, scheduler_reward_ratio: &U256) -> PocoResult<U256> {
+pub fn boost_worker_reward(
+    workerpool_price: &U256,
+    scheduler_reward_ratio: &U256,
+) -> PocoResult<U256> {
     Ok(fast_path_rewards(workerpool_price, scheduler_reward_ratio)?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PocoError;
+    use proptest::prelude::*;
+
+    fn u(v: u64) -> U256 {
+        U256::from(v)
+    }
+
+    #[test]
+    fn kitty_share_cases() {
+        let rlc = 1_000_000_000u64;
+        assert_eq!(kitty_share(&u(0)), Ok(u(0)));
+        assert_eq!(kitty_share(&u(rlc / 2)), Ok(u(rlc / 2))); // below the minimum: all of it
+        assert_eq!(kitty_share(&u(rlc)), Ok(u(rlc)));
+        assert_eq!(kitty_share(&u(2 * rlc)), Ok(u(rlc))); // 10% < 1 RLC: 1 RLC
+        assert_eq!(kitty_share(&u(100 * rlc)), Ok(u(10 * rlc))); // 10%
+        assert_eq!(
+            kitty_share(&u(123 * rlc + 7)),
+            Ok(u(12 * rlc + 300_000_000))
+        );
+    }
+
+    #[test]
+    fn success_and_failed_work_amounts() {
+        let sw = success_work(&u(5), &u(3), &u(100), true, &u(0)).unwrap();
+        assert_eq!(
+            sw,
+            SuccessWork {
+                sponsor_seize: u(108),
+                app_reward: u(5),
+                dataset_reward: u(3),
+                workerpool_unlock: u(30),
+                kitty_reward: u(0),
+            }
+        );
+        let no_dataset = success_work(&u(5), &u(0), &u(99), false, &u(10_000_000_000)).unwrap();
+        assert_eq!(no_dataset.dataset_reward, u(0));
+        assert_eq!(no_dataset.workerpool_unlock, u(29));
+        assert_eq!(no_dataset.kitty_reward, u(1_000_000_000));
+        assert_eq!(failed_work(&u(5), &u(3), &u(99)), Ok((u(107), u(29))));
+    }
+
+    #[test]
+    fn distribute_rewards_worked_example() {
+        // wp price 100, worker stake 30, scheduler ratio 1; winners of log weight 1 and 2,
+        // one loser.
+        let mut pool = RewardPool::new(&u(100));
+        pool.add_winner(&u(1)).unwrap();
+        pool.add_loser(&u(30)).unwrap();
+        pool.add_winner(&u(2)).unwrap();
+        assert_eq!(
+            pool,
+            RewardPool {
+                total_reward: u(130),
+                total_log_weight: u(3)
+            }
+        );
+        let mut payout = pool.into_payout(&u(1)).unwrap();
+        assert_eq!(payout.workers_reward, u(128)); // 130 * 99 / 100 = 128.7
+        assert_eq!(payout.pay_winner(&u(1)), Ok(u(42)));
+        assert_eq!(payout.pay_winner(&u(2)), Ok(u(85)));
+        assert_eq!(payout.scheduler_reward(), u(3)); // 2 share + 1 dust
+    }
+
+    #[test]
+    fn ratio_above_100_underflows_and_no_winner_divides_by_zero() {
+        assert_eq!(
+            RewardPool::new(&u(1)).into_payout(&u(101)),
+            Err(PocoError::ArithmeticOverflow)
+        );
+        let mut payout = RewardPool::new(&u(100)).into_payout(&u(1)).unwrap();
+        assert_eq!(payout.pay_winner(&u(1)), Err(PocoError::DivisionByZero));
+        // With no winner at all (never in PoCo: finalize needs a reveal) all goes to the scheduler.
+        assert_eq!(payout.scheduler_reward(), u(100));
+    }
+
+    #[test]
+    fn fast_path_split() {
+        assert_eq!(fast_path_rewards(&u(100), &u(1)), Ok((u(99), u(1))));
+        assert_eq!(fast_path_rewards(&u(7), &u(50)), Ok((u(3), u(4))));
+        assert_eq!(
+            fast_path_rewards(&u(7), &u(101)),
+            Err(PocoError::ArithmeticOverflow)
+        );
+        assert_eq!(boost_worker_reward(&u(1000), &u(10)), Ok(u(900)));
+    }
+
+    proptest! {
+        /// The payout never exceeds the pool and conserves it exactly:
+        /// Σ winners + scheduler == workerpool price + Σ loser stakes.
+        #[test]
+        fn reward_split_conserves_the_pool(
+            price in any::<u64>(),
+            stake in any::<u64>(),
+            ratio in 0u64..=100,
+            contributors in proptest::collection::vec(proptest::option::of(1u64..8), 1..12),
+        ) {
+            prop_assume!(contributors.iter().any(Option::is_some));
+            let mut pool = RewardPool::new(&u(price));
+            let mut losers = 0u64;
+            for c in &contributors {
+                match c {
+                    Some(weight) => pool.add_winner(&u(*weight)).unwrap(),
+                    None => { losers += 1; pool.add_loser(&u(stake)).unwrap() }
+                }
+            }
+            let expected_pool = u(price) + u(stake) * u(losers);
+            prop_assert_eq!(pool.total_reward, expected_pool);
+            let mut payout = pool.into_payout(&u(ratio)).unwrap();
+            prop_assert!(payout.workers_reward <= expected_pool);
+            let mut paid = U256::ZERO;
+            for weight in contributors.iter().flatten() {
+                let r = payout.pay_winner(&u(*weight)).unwrap();
+                prop_assert!(r <= payout.workers_reward);
+                paid += r;
+            }
+            prop_assert!(paid <= payout.workers_reward);
+            let scheduler = payout.scheduler_reward();
+            prop_assert_eq!(paid + scheduler, expected_pool);
+            // Dust is below one unit per winner.
+            let winners = contributors.iter().flatten().count() as u64;
+            prop_assert!(payout.workers_reward - paid < u(winners.max(1)));
+        }
+
+        /// The fast path pays exactly the workerpool price.
+        #[test]
+        fn fast_path_conserves_the_price(price in any::<u64>(), ratio in 0u64..=100) {
+            let (worker, scheduler) = fast_path_rewards(&u(price), &u(ratio)).unwrap();
+            prop_assert_eq!(worker + scheduler, u(price));
+            prop_assert_eq!(worker, U256::from(price as u128 * (100 - ratio) as u128 / 100));
+        }
+
+        /// The kitty share is never more than the kitty, and at least min(kitty, 1 RLC).
+        #[test]
+        fn kitty_share_bounds(kitty in any::<u64>()) {
+            let share = kitty_share(&u(kitty)).unwrap();
+            prop_assert!(share <= u(kitty));
+            prop_assert!(share >= u(kitty).min(KITTY_MIN));
+        }
+    }
 }

@@ -127,7 +127,14 @@ mod tests {
     fn s_bound_is_inclusive_at_half_order() {
         let half = B256::from(SECP256K1_N_HALF.to_be_bytes::<32>());
         let ok = parse_signature(&sig65(1, half, 27)).unwrap();
-        assert_eq!(ok, EcdsaSignature { v: 27, r: B256::repeat_byte(1), s: half });
+        assert_eq!(
+            ok,
+            EcdsaSignature {
+                v: 27,
+                r: B256::repeat_byte(1),
+                s: half
+            }
+        );
         let above = B256::from((SECP256K1_N_HALF + U256::from(1)).to_be_bytes::<32>());
         let e = parse_signature(&sig65(1, above, 27)).unwrap_err();
         assert_eq!(e, SignatureError::InvalidS);
@@ -139,7 +146,10 @@ mod tests {
         let s = B256::with_last_byte(1);
         assert_eq!(parse_signature(&sig65(1, s, 28)).unwrap().v, 28);
         for v in [0u8, 1, 26, 29, 255] {
-            assert_eq!(parse_signature(&sig65(1, s, v)), Err(SignatureError::InvalidV));
+            assert_eq!(
+                parse_signature(&sig65(1, s, v)),
+                Err(SignatureError::InvalidV)
+            );
         }
     }
 
@@ -160,7 +170,11 @@ mod tests {
 
     #[test]
     fn precompile_io() {
-        let sig = EcdsaSignature { v: 28, r: B256::repeat_byte(2), s: B256::repeat_byte(3) };
+        let sig = EcdsaSignature {
+            v: 28,
+            r: B256::repeat_byte(2),
+            s: B256::repeat_byte(3),
+        };
         let input = ecrecover_input(&B256::repeat_byte(1), &sig);
         assert_eq!(&input[..32], &[1u8; 32]);
         assert_eq!(&input[32..63], &[0u8; 31]);

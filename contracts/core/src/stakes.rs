@@ -11,8 +11,16 @@ use crate::math::percentage;
 /// sponsor pays it per task; `successWork` seizes it, `failedWork` refunds it.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, successWork / failedWork
-pub fn task_price(app_price: &U256, dataset_price: &U256, workerpool_price: &U256) -> PocoResult<U256> {
-    checked(app_price.checked_add(*dataset_price).and_then(|p| p.checked_add(*workerpool_price)))
+pub fn task_price(
+    app_price: &U256,
+    dataset_price: &U256,
+    workerpool_price: &U256,
+) -> PocoResult<U256> {
+    checked(
+        app_price
+            .checked_add(*dataset_price)
+            .and_then(|p| p.checked_add(*workerpool_price)),
+    )
 }
 
 /// What the sponsor locks at match: `(appPrice + datasetPrice + workerpoolPrice) * volume`.
@@ -73,8 +81,14 @@ mod tests {
     fn sponsor_lock_and_task_price() {
         assert_eq!(task_price(&u(1), &u(2), &u(3)), Ok(u(6)));
         assert_eq!(deal_sponsor_lock(&u(1), &u(2), &u(3), &u(4)), Ok(u(24)));
-        assert_eq!(task_price(&U256::MAX, &u(0), &u(1)), Err(PocoError::ArithmeticOverflow));
-        assert_eq!(deal_sponsor_lock(&U256::MAX, &u(0), &u(0), &u(2)), Err(PocoError::ArithmeticOverflow));
+        assert_eq!(
+            task_price(&U256::MAX, &u(0), &u(1)),
+            Err(PocoError::ArithmeticOverflow)
+        );
+        assert_eq!(
+            deal_sponsor_lock(&U256::MAX, &u(0), &u(0), &u(2)),
+            Err(PocoError::ArithmeticOverflow)
+        );
     }
 
     #[test]

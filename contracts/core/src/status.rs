@@ -139,11 +139,20 @@ mod tests {
                 }
                 Err(e) => {
                     assert!(!expect_ok(2));
-                    assert_eq!(e, UnknownEnumValue { name: "OrderOperationEnum", value });
+                    assert_eq!(
+                        e,
+                        UnknownEnumValue {
+                            name: "OrderOperationEnum",
+                            value
+                        }
+                    );
                 }
             }
             assert_eq!(TaskStatusEnum::try_from(value).is_ok(), expect_ok(5));
-            assert_eq!(ContributionStatusEnum::from_u8(value).is_some(), expect_ok(4));
+            assert_eq!(
+                ContributionStatusEnum::from_u8(value).is_some(),
+                expect_ok(4)
+            );
         }
         assert_eq!(
             alloc::string::ToString::to_string(&TaskStatusEnum::try_from(9).unwrap_err()),

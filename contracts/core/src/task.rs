@@ -64,11 +64,17 @@ mod tests {
 
     #[test]
     fn status_accessors() {
-        let mut t = Task { status: TaskStatusEnum::REVEALING.as_u8(), ..Default::default() };
+        let mut t = Task {
+            status: TaskStatusEnum::REVEALING.as_u8(),
+            ..Default::default()
+        };
         assert_eq!(t.status_enum(), Ok(TaskStatusEnum::REVEALING));
         t.status = 5;
         assert!(t.status_enum().is_err());
-        let c = Contribution { status: 2, ..Default::default() };
+        let c = Contribution {
+            status: 2,
+            ..Default::default()
+        };
         assert_eq!(c.status_enum(), Ok(ContributionStatusEnum::PROVED));
     }
 
