@@ -8,7 +8,7 @@
 use alloy_primitives::{B256, U256};
 
 use crate::error::{checked, PocoResult};
-use crate::math::{log2_floor, mul_div};
+use crate::math::{div_small, log2_floor, mul_div};
 use crate::status::ContributionStatusEnum;
 
 /// A worker's weight from its score: `max(score / 3, 3) - 1` (k = 3). Scores < 12 give 2,
@@ -17,7 +17,8 @@ use crate::status::ContributionStatusEnum;
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, _contribute ("SCORE POLICY 1/3")
 pub fn worker_weight(score: &U256) -> U256 {
-    (*score / U256::from(3)).max(U256::from(3)) - U256::from(1)
+    // score / 3 with the cheap small divisor; 3 is not zero.
+    div_small(score, 3).unwrap_or_default().max(U256::from(3)) - U256::from(1)
 }
 
 /// The weight stored in the contribution and used for its reward share: `log2(weight)`

@@ -8,11 +8,17 @@
 //! cheap: hashes are hand-written over fixed word buffers (cross-checked against alloy's generic
 //! EIP-712 in tests), arithmetic is checked and returns [`PocoError`] where PoCo reverts.
 //!
+//! Size: a probe cdylib using an order's typed-data hash, the domain separator, signature
+//! parsing and the reward split weighs ~3.3 KB brotli on wasm32 (with `native-keccak`).
+//! Integer division goes through [`math`]'s small-divisor and long-division helpers rather
+//! than ruint's generic `U256 / U256` (which alone costs ~4 KB brotli): avoid `/` on `U256`
+//! in contract code and use [`math::div_small`] / [`math::mul_div`].
+//!
 //! Layout, one PoCo concern per module:
 //! - data: [`orders`], [`deal`], [`task`], [`assets`], [`status`]
 //! - hashes and ids: [`eip712`], [`messages`], [`ids`], [`signature`]
 //! - rules: [`matching`], [`stakes`], [`consensus`], [`rewards`], [`deadlines`], [`lifecycle`]
-//! - vocabulary: [`constants`], [`reasons`], [`error`]
+//! - vocabulary: [`constants`], [`reasons`], [`error`], [`math`] (mulDiv, log2, percentages)
 #![no_std]
 
 extern crate alloc;

@@ -5,25 +5,76 @@ use alloy_primitives::{Uint, U256};
 
 use crate::error::{checked, PocoError, PocoResult};
 
+/// `(x / divisor, x % divisor)` for a divisor that fits in 32 bits, computed 32 bits at a
+/// time with native 64-bit divisions. Why: ruint's generic `U256 / U256` costs ~4 KB of
+/// brotli-compressed WASM; PoCo only ever divides by 100, 3 or a small log-weight sum.
+///
+/// `divisor` must not be zero (callers check).
+fn div_rem_u32(x: &U256, divisor: u32) -> (U256, u32) {
+    let d = u64::from(divisor);
+    let limbs = x.as_limbs();
+    let mut quotient = [0u64; 4];
+    let mut rem = 0u64;
+    for i in (0..4).rev() {
+        let hi = (rem << 32) | (limbs[i] >> 32);
+        let q_hi = hi / d;
+        rem = hi % d;
+        let lo = (rem << 32) | (limbs[i] & 0xffff_ffff);
+        let q_lo = lo / d;
+        rem = lo % d;
+        quotient[i] = (q_hi << 32) | q_lo;
+    }
+    // rem < divisor ≤ u32::MAX.
+    (U256::from_limbs(quotient), rem as u32)
+}
+
+/// `floor((hi · 2^256 + lo) / divisor)` by binary long division, for `hi < divisor`
+/// (so the quotient fits in 256 bits). Small code, 256 iterations.
+fn div_wide(hi: U256, lo: &U256, divisor: &U256) -> U256 {
+    let mut rem = hi;
+    let mut quotient = U256::ZERO;
+    for i in (0..256).rev() {
+        let carry = rem.bit(255);
+        rem = (rem << 1usize) | U256::from(lo.bit(i) as u8);
+        if carry || rem >= *divisor {
+            rem = rem.wrapping_sub(*divisor);
+            quotient.set_bit(i, true);
+        }
+    }
+    quotient
+}
+
+/// `floor(value / divisor)` for a small constant divisor (cheap in WASM, see [`mul_div`]).
+/// Returns [`PocoError::DivisionByZero`] for 0.
+pub fn div_small(value: &U256, divisor: u32) -> PocoResult<U256> {
+    if divisor == 0 {
+        return Err(PocoError::DivisionByZero);
+    }
+    Ok(div_rem_u32(value, divisor).0)
+}
+
 /// `floor(a * b / denominator)` with a 512-bit intermediate product, as OpenZeppelin's
 /// `Math.mulDiv`: reverts on a zero denominator (Panic 0x12) and when the result does not fit
-/// in 256 bits.
+/// in 256 bits. Written without ruint's generic division to keep contracts small.
 ///
 /// PoCo: @openzeppelin/contracts/utils/math/Math.sol, mulDiv
 pub fn mul_div(a: U256, b: U256, denominator: U256) -> PocoResult<U256> {
     if denominator.is_zero() {
         return Err(PocoError::DivisionByZero);
     }
-    if let Some(product) = a.checked_mul(b) {
-        return Ok(product / denominator);
-    }
     let product: Uint<512, 8> = a.widening_mul(b);
-    let quotient = product / Uint::<512, 8>::from(denominator);
-    let limbs = quotient.as_limbs();
-    if limbs[4..].iter().any(|l| *l != 0) {
+    let limbs = product.as_limbs();
+    let lo = U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]);
+    let hi = U256::from_limbs([limbs[4], limbs[5], limbs[6], limbs[7]]);
+    if hi >= denominator {
         return Err(PocoError::ArithmeticOverflow);
     }
-    Ok(U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]))
+    if hi.is_zero() {
+        if let Ok(small) = u32::try_from(denominator) {
+            return Ok(div_rem_u32(&lo, small).0);
+        }
+    }
+    Ok(div_wide(hi, &lo, &denominator))
 }
 
 /// `floor(log2(value))`, and 0 for 0, as OpenZeppelin's `Math.log2`.
@@ -41,7 +92,7 @@ pub fn log2_floor(value: U256) -> U256 {
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders (and IexecPoco2Facet.sol)
 pub fn percentage(value: U256, percent: U256) -> PocoResult<U256> {
-    Ok(checked(value.checked_mul(percent))? / U256::from(100))
+    div_small(&checked(value.checked_mul(percent))?, 100)
 }
 
 #[cfg(test)]
@@ -98,7 +149,38 @@ mod tests {
         );
     }
 
+    #[test]
+    fn small_division_matches_ruint() {
+        let x = U256::MAX - U256::from(12345);
+        for d in [1u32, 2, 3, 7, 100, u32::MAX] {
+            let (q, r) = div_rem_u32(&x, d);
+            assert_eq!(q, x / U256::from(d));
+            assert_eq!(U256::from(r), x % U256::from(d));
+        }
+        assert_eq!(
+            div_small(&U256::from(10), 0),
+            Err(PocoError::DivisionByZero)
+        );
+        assert_eq!(div_small(&U256::from(10), 3), Ok(U256::from(3)));
+    }
+
     proptest::proptest! {
+        #[test]
+        fn div_small_matches_ruint(x in proptest::prelude::any::<[u64; 4]>(), d in 1u32..) {
+            let x = U256::from_limbs(x);
+            proptest::prop_assert_eq!(div_small(&x, d), Ok(x / U256::from(d)));
+        }
+
+        #[test]
+        fn mul_div_matches_ruint_on_wide_products(a in proptest::prelude::any::<[u64; 4]>(), b in proptest::prelude::any::<[u64; 4]>(), d in proptest::prelude::any::<[u64; 4]>()) {
+            let (a, b, d) = (U256::from_limbs(a), U256::from_limbs(b), U256::from_limbs(d));
+            proptest::prop_assume!(!d.is_zero());
+            let wide = |x: U256| Uint::<512, 8>::from(x);
+            let q = (wide(a) * wide(b)) / wide(d);
+            let expected = if q > wide(U256::MAX) { Err(PocoError::ArithmeticOverflow) } else { Ok(U256::from_limbs([q.as_limbs()[0], q.as_limbs()[1], q.as_limbs()[2], q.as_limbs()[3]])) };
+            proptest::prop_assert_eq!(mul_div(a, b, d), expected);
+        }
+
         #[test]
         fn mul_div_matches_u128_reference(a in proptest::prelude::any::<u64>(), b in proptest::prelude::any::<u64>(), d in 1u64..) {
             let expected = (a as u128 * b as u128) / d as u128;
