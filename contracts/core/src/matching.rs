@@ -36,6 +36,14 @@ pub fn deal_tag(app_tag: &B256, dataset_tag: &B256, request_tag: &B256) -> B256 
     *app_tag | mask_tee_frameworks(dataset_tag) | *request_tag
 }
 
+/// Boost's deal tag: `app.tag | dataset.tag | request.tag` — unlike the classic path, Boost
+/// does **not** mask the dataset's TEE-framework bits (PROTOCOL.md §4.11).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub fn boost_deal_tag(app_tag: &B256, dataset_tag: &B256, request_tag: &B256) -> B256 {
+    *app_tag | *dataset_tag | *request_tag
+}
+
 /// Check 0x06: `tag & ~workerpool.tag == 0`. Why: the workerpool must offer every requested
 /// feature bit.
 ///
@@ -450,6 +458,11 @@ mod tests {
     #[test]
     fn tee_framework_bits_of_the_dataset_are_ignored() {
         assert_eq!(mask_tee_frameworks(&tag(0x0f)), tag(0x01));
+        assert_eq!(deal_tag(&tag(0x01), &tag(0x08), &tag(0x10)), tag(0x11));
+        assert_eq!(
+            boost_deal_tag(&tag(0x01), &tag(0x08), &tag(0x10)),
+            tag(0x19)
+        );
         assert_eq!(mask_tee_frameworks(&tag(0xff)), tag(0xf1));
         let mut high = B256::repeat_byte(0xff);
         high[31] = 0x0e;

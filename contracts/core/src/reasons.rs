@@ -237,7 +237,7 @@ pub const SCORE_ALREADY_IMPORTED: &str = "score-already-imported";
 ///
 /// PoCo: contracts/facets/IexecEscrowTokenFacet.sol, receiveApproval
 pub const WRONG_TOKEN: &str = "wrong-token";
-/// `depositForArray` (and the Poco2 array calls' siblings) with arrays of different lengths.
+/// `depositForArray` with arrays of different lengths.
 ///
 /// PoCo: contracts/facets/IexecEscrowTokenFacet.sol, depositForArray
 pub const INVALID_ARRAY_LENGTH: &str = "invalid-array-length";
