@@ -1,0 +1,340 @@
+//! The `ArbWasm` precompile (0x…71): program activation and the getters cargo-stylus reads.
+//!
+//! Activation state is kept in the journaled state, in the storage of the ArbOS state account
+//! ([`ARBOS_STATE`]) keyed by codehash, so a reverted activation leaves nothing behind and
+//! `evm_snapshot`/`evm_revert` cover it. Nitro keeps it in ArbOS storage as well.
+
+use alloy_primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
+use alloy_sol_types::{sol, SolError, SolEvent, SolInterface, SolValue};
+use revm::{
+    context::{ContextTr, JournalTr},
+    interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult},
+};
+
+use super::hostio::hostio_signature;
+use super::params::ActivationRecord;
+use super::{code, validate};
+use crate::evm::DevCtx;
+
+/// Address of the `ArbWasm` precompile.
+pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
+/// Address of the `ArbSys` precompile (block number, chain id, ArbOS version).
+pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
+/// Account whose storage holds ArbOS state (here: activation records), as on nitro.
+pub const ARBOS_STATE: Address = address!("A4B05FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF");
+/// Coinbase of Arbitrum blocks (the "sequencer" address nitro reports).
+pub const SEQUENCER: Address = address!("A4B000000000000000000073657175656e636572");
+/// ArbOS version reported by `ArbSys.arbOSVersion()` (55 + ArbOS 40).
+pub const ARBOS_VERSION: u64 = 55 + 40;
+/// Gas charged by an `ArbWasm`/`ArbSys` getter.
+const GETTER_GAS: u64 = 800;
+
+sol! {
+    /// ABI of nitro-contracts' `ArbWasm.sol`.
+    #[allow(missing_docs)]
+    interface ArbWasm {
+        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function stylusVersion() external view returns (uint16 version);
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+        function codehashKeepalive(bytes32 codehash) external payable;
+        function codehashAsmSize(bytes32 codehash) external view returns (uint32 size);
+        function programVersion(address program) external view returns (uint16 version);
+        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
+        function programMemoryFootprint(address program) external view returns (uint16 footprint);
+        function programTimeLeft(address program) external view returns (uint64 _secs);
+        function inkPrice() external view returns (uint32 price);
+        function maxStackDepth() external view returns (uint32 depth);
+        function freePages() external view returns (uint16 pages);
+        function pageGas() external view returns (uint16 gas);
+        function pageRamp() external view returns (uint64 ramp);
+        function pageLimit() external view returns (uint16 limit);
+        function minInitGas() external view returns (uint64 gas, uint64 cached);
+        function initCostScalar() external view returns (uint64 percent);
+        function expiryDays() external view returns (uint16 _days);
+        function keepaliveDays() external view returns (uint16 _days);
+        function blockCacheSize() external view returns (uint16 count);
+
+        event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
+        event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
+
+        error ProgramNotWasm();
+        error ProgramNotActivated();
+        error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);
+        error ProgramExpired(uint64 ageInSeconds);
+        error ProgramUpToDate();
+        error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
+        error ProgramInsufficientValue(uint256 have, uint256 want);
+    }
+
+    /// The subset of nitro-contracts' `ArbSys.sol` the devnet answers.
+    #[allow(missing_docs)]
+    interface ArbSys {
+        function arbBlockNumber() external view returns (uint256);
+        function arbChainID() external view returns (uint256);
+        function arbOSVersion() external view returns (uint256);
+    }
+}
+
+/// Reads the activation record of `codehash`.
+pub(crate) fn load_record(ctx: &mut DevCtx, codehash: B256) -> Result<Option<ActivationRecord>, String> {
+    let journal = ctx.journal_mut();
+    journal.load_account(ARBOS_STATE).map_err(|e| e.to_string())?;
+    let word = journal
+        .sload(ARBOS_STATE, U256::from_be_bytes(codehash.0))
+        .map_err(|e| e.to_string())?
+        .data;
+    Ok(ActivationRecord::unpack(word))
+}
+
+fn store_record(ctx: &mut DevCtx, codehash: B256, record: &ActivationRecord) -> Result<(), String> {
+    let journal = ctx.journal_mut();
+    journal.load_account(ARBOS_STATE).map_err(|e| e.to_string())?;
+    journal
+        .sstore(ARBOS_STATE, U256::from_be_bytes(codehash.0), record.pack())
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Result of a precompile call before it becomes an [`InterpreterResult`].
+enum Answer {
+    Return(Vec<u8>),
+    Revert(Vec<u8>),
+}
+
+fn reason(message: impl Into<String>) -> Answer {
+    Answer::Revert(alloy_sol_types::Revert::from(message.into()).abi_encode())
+}
+
+/// Runs an `ArbWasm` call.
+pub(crate) fn run(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
+    let mut gas = Gas::new(inputs.gas_limit);
+    if !gas.record_regular_cost(GETTER_GAS) {
+        return halt(inputs.gas_limit);
+    }
+    let input = inputs.input.bytes(ctx);
+    let params = ctx.chain.params;
+    use ArbWasm::ArbWasmCalls as C;
+    let call = match C::abi_decode(&input) {
+        Ok(call) => call,
+        Err(_) => return finish(gas, Answer::Revert(Vec::new())),
+    };
+    let answer = match call {
+        C::activateProgram(c) => {
+            let cost = match program_wasm_len(ctx, c.program) {
+                Some(len) => params.activation_gas(len),
+                None => 0,
+            };
+            if !gas.record_regular_cost(cost) {
+                return halt(inputs.gas_limit);
+            }
+            activate(ctx, inputs, c.program)
+        }
+        C::stylusVersion(_) => ret(params.version),
+        C::inkPrice(_) => ret(params.ink_price),
+        C::maxStackDepth(_) => ret(params.max_stack_depth),
+        C::freePages(_) => ret(params.free_pages),
+        C::pageGas(_) => ret(params.page_gas),
+        C::pageRamp(_) => ret(params.page_ramp),
+        C::pageLimit(_) => ret(params.page_limit),
+        C::minInitGas(_) => Answer::Return(
+            (u64::from(params.min_init_gas) * 128, u64::from(params.min_cached_init_gas) * 32).abi_encode_params(),
+        ),
+        C::initCostScalar(_) => ret(u64::from(params.init_cost_scalar) * 2),
+        C::expiryDays(_) => ret(params.expiry_days),
+        C::keepaliveDays(_) => ret(params.keepalive_days),
+        C::blockCacheSize(_) => ret(params.block_cache_size),
+        C::codehashVersion(c) => with_record(ctx, c.codehash, |r| ret(r.version)),
+        C::codehashAsmSize(c) => with_record(ctx, c.codehash, |r| ret(r.wasm_len)),
+        C::codehashKeepalive(c) => keepalive(ctx, inputs, c.codehash),
+        C::programVersion(c) => with_program(ctx, c.program, |r| ret(r.version)),
+        C::programInitGas(c) => with_program(ctx, c.program, |r| {
+            Answer::Return((u64::from(r.init_gas), u64::from(r.cached_init_gas)).abi_encode_params())
+        }),
+        C::programMemoryFootprint(c) => with_program(ctx, c.program, |r| ret(r.footprint)),
+        C::programTimeLeft(c) => {
+            let now = ctx.block.timestamp.saturating_to::<u64>();
+            with_program(ctx, c.program, |r| {
+                ret((r.activated_at + params.expiry_seconds()).saturating_sub(now))
+            })
+        }
+    };
+    finish(gas, answer)
+}
+
+/// Runs an `ArbSys` call.
+pub(crate) fn run_arbsys(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
+    let mut gas = Gas::new(inputs.gas_limit);
+    if !gas.record_regular_cost(GETTER_GAS) {
+        return halt(inputs.gas_limit);
+    }
+    let input = inputs.input.bytes(ctx);
+    use ArbSys::ArbSysCalls as C;
+    let answer = match C::abi_decode(&input) {
+        Ok(C::arbBlockNumber(_)) => ret(ctx.block.number),
+        Ok(C::arbChainID(_)) => ret(U256::from(ctx.cfg.chain_id)),
+        Ok(C::arbOSVersion(_)) => ret(U256::from(ARBOS_VERSION)),
+        Err(_) => Answer::Revert(Vec::new()),
+    };
+    finish(gas, answer)
+}
+
+fn ret<T: SolValue>(value: T) -> Answer {
+    Answer::Return(value.abi_encode())
+}
+
+fn finish(gas: Gas, answer: Answer) -> InterpreterResult {
+    match answer {
+        Answer::Return(out) => InterpreterResult::new(InstructionResult::Return, out.into(), gas),
+        Answer::Revert(out) => InterpreterResult::new(InstructionResult::Revert, out.into(), gas),
+    }
+}
+
+fn halt(gas_limit: u64) -> InterpreterResult {
+    let mut gas = Gas::new(gas_limit);
+    gas.spend_all();
+    InterpreterResult::new(InstructionResult::PrecompileOOG, Bytes::new(), gas)
+}
+
+/// The record of `codehash` if it is activated, current and not expired, or the `ArbWasm`
+/// error nitro returns.
+fn current_record(ctx: &mut DevCtx, codehash: B256) -> Result<ActivationRecord, Answer> {
+    let params = ctx.chain.params;
+    let record = match load_record(ctx, codehash) {
+        Ok(Some(r)) => r,
+        Ok(None) => return Err(Answer::Revert(ArbWasm::ProgramNotActivated {}.abi_encode())),
+        Err(e) => return Err(reason(e)),
+    };
+    if record.version != params.version {
+        return Err(Answer::Revert(
+            ArbWasm::ProgramNeedsUpgrade { version: record.version, stylusVersion: params.version }.abi_encode(),
+        ));
+    }
+    let age = ctx.block.timestamp.saturating_to::<u64>().saturating_sub(record.activated_at);
+    if age > params.expiry_seconds() {
+        return Err(Answer::Revert(ArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode()));
+    }
+    Ok(record)
+}
+
+fn with_record(ctx: &mut DevCtx, codehash: B256, f: impl FnOnce(&ActivationRecord) -> Answer) -> Answer {
+    match current_record(ctx, codehash) {
+        Ok(r) => f(&r),
+        Err(answer) => answer,
+    }
+}
+
+fn with_program(ctx: &mut DevCtx, program: Address, f: impl FnOnce(&ActivationRecord) -> Answer) -> Answer {
+    match ctx.journal_mut().code_hash(program) {
+        Ok(hash) => with_record(ctx, hash.data, f),
+        Err(e) => reason(e.to_string()),
+    }
+}
+
+/// Uncompressed size of `program`'s WASM, if it is a Stylus program (for activation gas).
+fn program_wasm_len(ctx: &mut DevCtx, program: Address) -> Option<usize> {
+    let code = ctx.journal_mut().code(program).ok()?.data;
+    let max = ctx.chain.params.max_wasm_size;
+    code::decompress(&code, max).ok().map(|w| w.len())
+}
+
+fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
+    if inputs.is_static {
+        return reason("write protection");
+    }
+    let params = ctx.chain.params;
+    let (code_bytes, codehash) = match (ctx.journal_mut().code(program), ctx.journal_mut().code_hash(program)) {
+        (Ok(code), Ok(hash)) => (code.data, hash.data),
+        (Err(e), _) | (_, Err(e)) => return reason(e.to_string()),
+    };
+    if !code::is_stylus(&code_bytes) {
+        return Answer::Revert(ArbWasm::ProgramNotWasm {}.abi_encode());
+    }
+    if code_bytes.len() > params.max_code_size + 4 {
+        return reason(format!("compressed program too large: {} bytes", code_bytes.len()));
+    }
+    let wasm = match code::decompress(&code_bytes, params.max_wasm_size) {
+        Ok(wasm) => wasm,
+        Err(e) => return reason(format!("activation failed: {e}")),
+    };
+    match load_record(ctx, codehash) {
+        Ok(Some(r)) if r.version == params.version => {
+            let age = ctx.block.timestamp.saturating_to::<u64>().saturating_sub(r.activated_at);
+            if age <= params.expiry_seconds() {
+                return Answer::Revert(ArbWasm::ProgramUpToDate {}.abi_encode());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => return reason(e),
+    }
+    let info = match validate::validate(&wasm, params.page_limit, hostio_signature) {
+        Ok(info) => info,
+        Err(e) => return reason(format!("activation failed: {e}")),
+    };
+    let Some(runtime) = ctx.chain.runtime.clone() else {
+        return reason("stylus runtime missing");
+    };
+    let module_hash = keccak256(&wasm);
+    let wasm_len = wasm.len();
+    if let Err(e) = runtime.module(codehash, || Ok(wasm)) {
+        return reason(format!("activation failed: {e}"));
+    }
+
+    let fee = params.data_fee(wasm_len);
+    let paid = inputs.value.get();
+    if paid < fee {
+        return Answer::Revert(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }.abi_encode());
+    }
+    if paid > fee {
+        match ctx.journal_mut().transfer(ARB_WASM, inputs.caller, paid - fee) {
+            Ok(None) => {}
+            Ok(Some(e)) => return reason(format!("refund failed: {e:?}")),
+            Err(e) => return reason(e.to_string()),
+        }
+    }
+    let record = ActivationRecord {
+        version: params.version,
+        footprint: info.footprint,
+        init_gas: params.init_gas(wasm_len) as u32,
+        cached_init_gas: params.cached_init_gas(wasm_len) as u32,
+        activated_at: ctx.block.timestamp.saturating_to::<u64>(),
+        wasm_len: wasm_len as u32,
+    };
+    if let Err(e) = store_record(ctx, codehash, &record) {
+        return reason(e);
+    }
+    let event = ArbWasm::ProgramActivated {
+        codehash,
+        moduleHash: module_hash,
+        program,
+        dataFee: fee,
+        version: params.version,
+    };
+    ctx.journal_mut().log(Log { address: ARB_WASM, data: event.encode_log_data() });
+    tracing::debug!(%program, %codehash, wasm_len, footprint = info.footprint, "program activated");
+    Answer::Return((params.version, fee).abi_encode_params())
+}
+
+fn keepalive(ctx: &mut DevCtx, inputs: &CallInputs, codehash: B256) -> Answer {
+    let params = ctx.chain.params;
+    let mut record = match current_record(ctx, codehash) {
+        Ok(r) => r,
+        Err(answer) => return answer,
+    };
+    let now = ctx.block.timestamp.saturating_to::<u64>();
+    let age = now.saturating_sub(record.activated_at);
+    if age < u64::from(params.keepalive_days) * 86_400 {
+        return Answer::Revert(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode());
+    }
+    let fee = params.data_fee(record.wasm_len as usize);
+    let paid = inputs.value.get();
+    if paid < fee {
+        return Answer::Revert(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }.abi_encode());
+    }
+    record.activated_at = now;
+    if let Err(e) = store_record(ctx, codehash, &record) {
+        return reason(e);
+    }
+    let event = ArbWasm::ProgramLifetimeExtended { codehash, dataFee: fee };
+    ctx.journal_mut().log(Log { address: ARB_WASM, data: event.encode_log_data() });
+    Answer::Return(Vec::new())
+}

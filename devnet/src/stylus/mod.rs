@@ -1,0 +1,107 @@
+//! Stylus: activation, pricing and execution of WASM programs.
+//!
+//! - [`code`]: the on-chain form (prefix + brotli) and deploy init code;
+//! - [`validate`]: nitro's activation checks with `wasmparser`;
+//! - [`params`]: chain parameters and the per-codehash activation record;
+//! - [`ink`]: ink, opcode, hostio, memory and entry pricing;
+//! - `arbwasm`: the `ArbWasm` precompile (activation and getters);
+//! - `hostio`: the `vm_hooks` imports;
+//! - `program`: running one program call frame.
+
+pub mod code;
+pub mod ink;
+pub mod params;
+pub mod validate;
+
+pub mod arbwasm;
+pub(crate) mod hostio;
+pub(crate) mod program;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use alloy_primitives::{Address, B256};
+use wasmi::{CompilationMode, Config, Engine, Linker, Module};
+
+pub use hostio::GasSplit;
+use hostio::HostState;
+use params::StylusParams;
+
+/// The WASM engine, the hostio linker and the compiled-module cache (keyed by codehash).
+///
+/// Compiled modules are derived data (a pure function of the code), so the cache lives outside
+/// the journaled state; the *activation* itself is state.
+pub(crate) struct StylusRuntime {
+    pub(crate) engine: Engine,
+    pub(crate) linker: Linker<HostState>,
+    modules: Mutex<HashMap<B256, Module>>,
+}
+
+impl fmt::Debug for StylusRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StylusRuntime").finish_non_exhaustive()
+    }
+}
+
+impl StylusRuntime {
+    /// Creates the engine with fuel metering priced per WASM operator (see [`ink`]).
+    pub(crate) fn new() -> Result<Self, wasmi::Error> {
+        let mut config = Config::default();
+        config
+            .consume_fuel(true)
+            .operator_cost(ink::operator_costs())
+            // Eager compilation: lazy translation would charge fuel on first use, making the
+            // gas of a call depend on which calls came before it.
+            .compilation_mode(CompilationMode::Eager);
+        let engine = Engine::new(&config);
+        let linker = hostio::linker(&engine)?;
+        Ok(Self { engine, linker, modules: Mutex::new(HashMap::new()) })
+    }
+
+    /// The compiled module of `codehash`, compiling `wasm()` on a cache miss.
+    pub(crate) fn module(
+        &self,
+        codehash: B256,
+        wasm: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<Module, String> {
+        let mut modules = self.modules.lock().map_err(|_| "module cache poisoned".to_string())?;
+        if let Some(module) = modules.get(&codehash) {
+            return Ok(module.clone());
+        }
+        let wasm = wasm()?;
+        let module = Module::new(&self.engine, &wasm).map_err(|e| e.to_string())?;
+        modules.insert(codehash, module.clone());
+        Ok(module)
+    }
+}
+
+/// Per-transaction Stylus bookkeeping, carried in revm's context (`Context::chain`) so that
+/// every nested frame sees it.
+#[derive(Debug, Clone, Default)]
+pub struct StylusChain {
+    pub(crate) runtime: Option<Arc<StylusRuntime>>,
+    pub(crate) params: StylusParams,
+    /// Memory pages open across the programs currently on the call stack.
+    pub(crate) open_pages: u16,
+    /// Most pages ever open in this transaction.
+    pub(crate) ever_pages: u16,
+    /// Open program frames per acting address (`msg_reentrant`).
+    pub(crate) active: HashMap<Address, u32>,
+    /// Gas split of all Stylus frames of the transaction.
+    pub(crate) split: GasSplit,
+}
+
+impl StylusChain {
+    pub(crate) fn new(runtime: Arc<StylusRuntime>, params: StylusParams) -> Self {
+        Self { runtime: Some(runtime), params, ..Default::default() }
+    }
+
+    /// Clears the per-transaction counters.
+    pub(crate) fn start_transaction(&mut self) {
+        self.open_pages = 0;
+        self.ever_pages = 0;
+        self.active.clear();
+        self.split = GasSplit::default();
+    }
+}

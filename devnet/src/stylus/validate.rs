@@ -1,0 +1,238 @@
+//! Nitro's activation checks (spec/STYLUS.md §6.2), re-implemented with `wasmparser`.
+//!
+//! Nitro validates with a fixed feature set and a list of structural limits before it compiles
+//! a program; a program that breaks one of them cannot be activated, so the devnet refuses it
+//! the same way instead of running WASM that Arbitrum would never run.
+
+use wasmparser::{
+    ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+};
+
+use crate::error::ActivationError;
+
+/// Facts about a valid program that pricing needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramInfo {
+    /// Initial memory pages (the footprint every call pays for).
+    pub footprint: u16,
+    /// Imported hostios (`vm_hooks` / `console` names).
+    pub imports: Vec<(String, String)>,
+}
+
+/// Limits of nitro's `parse_user` (nitro v3.9).
+mod limits {
+    pub(super) const MAX_DATA_SEGMENTS: u32 = 128;
+    pub(super) const MAX_ELEMENT_SEGMENTS: u32 = 128;
+    pub(super) const MAX_EXPORTS: u32 = 1024;
+    pub(super) const MAX_FUNCTIONS: u32 = 4096;
+    pub(super) const MAX_GLOBALS: u32 = 32_768;
+    pub(super) const MAX_LOCALS: u32 = 348;
+    pub(super) const MAX_OPCODES_PER_FUNC: usize = 65_536;
+    pub(super) const MAX_IMPORTS: u32 = 513;
+    pub(super) const MAX_TABLE_ENTRIES: u64 = 4096;
+    pub(super) const MAX_ELEMENT_ENTRIES: u32 = 4096;
+    pub(super) const MAX_NAME_LEN: usize = 512;
+}
+
+/// Nitro's feature set: bulk-memory, sign-ext, multi-value and saturating float-to-int on;
+/// SIMD, relaxed SIMD, threads, tail calls, multi-memory, exceptions, memory64, reference types
+/// and GC off.
+pub fn nitro_features() -> WasmFeatures {
+    WasmFeatures::MUTABLE_GLOBAL
+        | WasmFeatures::SATURATING_FLOAT_TO_INT
+        | WasmFeatures::SIGN_EXTENSION
+        | WasmFeatures::MULTI_VALUE
+        | WasmFeatures::BULK_MEMORY
+        | WasmFeatures::FLOATS
+}
+
+fn rule(msg: impl Into<String>) -> ActivationError {
+    ActivationError::Rule(msg.into())
+}
+
+/// Validates `wasm` like nitro's activation. `hostio_sig` returns the expected signature of a
+/// known import, `None` for an unknown one.
+pub fn validate(
+    wasm: &[u8],
+    page_limit: u16,
+    hostio_sig: impl Fn(&str, &str) -> Option<FuncType>,
+) -> Result<ProgramInfo, ActivationError> {
+    let mut validator = Validator::new_with_features(nitro_features());
+    validator
+        .validate_all(wasm)
+        .map_err(|e| ActivationError::Invalid(e.to_string()))?;
+
+    let mut types: Vec<FuncType> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut imports = Vec::new();
+    let mut memories = 0u32;
+    let mut footprint: u64 = 0;
+    let mut memory_exported = false;
+    let mut entrypoint: Option<u32> = None;
+    let mut imported_funcs = 0u32;
+    let mut exports = 0u32;
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    let group = group.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    for ty in group.into_types() {
+                        // Keep indices aligned: a non-function type (GC is off, so none
+                        // validate) would still occupy an index.
+                        match &ty.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => types.push(f.clone()),
+                            _ => types.push(FuncType::new([], [])),
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                let count = reader.count();
+                if count > limits::MAX_IMPORTS {
+                    return Err(rule(format!("too many imports: {count}")));
+                }
+                for import in reader.into_imports() {
+                    let import = import.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    if import.module.len() > limits::MAX_NAME_LEN || import.name.len() > limits::MAX_NAME_LEN {
+                        return Err(rule("import name too long"));
+                    }
+                    let TypeRef::Func(index) = import.ty else {
+                        return Err(rule(format!("non-function import {}.{}", import.module, import.name)));
+                    };
+                    let Some(expected) = hostio_sig(import.module, import.name) else {
+                        return Err(rule(format!("unknown import {}.{}", import.module, import.name)));
+                    };
+                    let actual = types.get(index as usize).ok_or_else(|| rule("bad import type"))?;
+                    if *actual != expected {
+                        return Err(rule(format!(
+                            "import {}.{} has signature {actual:?}, expected {expected:?}",
+                            import.module, import.name
+                        )));
+                    }
+                    imported_funcs += 1;
+                    imports.push((import.module.to_string(), import.name.to_string()));
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                if reader.count() > limits::MAX_FUNCTIONS {
+                    return Err(rule(format!("too many functions: {}", reader.count())));
+                }
+                for f in reader {
+                    func_types.push(f.map_err(|e| ActivationError::Invalid(e.to_string()))?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    if table.ty.initial > limits::MAX_TABLE_ENTRIES {
+                        return Err(rule("table too large"));
+                    }
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    let memory = memory.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    memories += 1;
+                    footprint = memory.initial;
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                if reader.count() > limits::MAX_GLOBALS {
+                    return Err(rule("too many globals"));
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    exports += 1;
+                    if export.name.len() > limits::MAX_NAME_LEN {
+                        return Err(rule("export name too long"));
+                    }
+                    if export.name.starts_with("stylus") || export.name.starts_with("polyglot") {
+                        return Err(rule(format!("reserved export name {}", export.name)));
+                    }
+                    match (export.kind, export.name) {
+                        (ExternalKind::Memory, "memory") => memory_exported = true,
+                        (ExternalKind::Memory, other) => {
+                            return Err(rule(format!("memory exported as {other}, not `memory`")))
+                        }
+                        (ExternalKind::Func, "user_entrypoint") => entrypoint = Some(export.index),
+                        _ => {}
+                    }
+                }
+                if exports > limits::MAX_EXPORTS {
+                    return Err(rule("too many exports"));
+                }
+            }
+            Payload::StartSection { .. } => return Err(rule("start function not allowed")),
+            Payload::ElementSection(reader) => {
+                if reader.count() > limits::MAX_ELEMENT_SEGMENTS {
+                    return Err(rule("too many element segments"));
+                }
+                for element in reader {
+                    let element = element.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    let n = match element.items {
+                        wasmparser::ElementItems::Functions(r) => r.count(),
+                        wasmparser::ElementItems::Expressions(_, r) => r.count(),
+                    };
+                    if n > limits::MAX_ELEMENT_ENTRIES {
+                        return Err(rule("too many element entries"));
+                    }
+                }
+            }
+            Payload::DataSection(reader) => {
+                if reader.count() > limits::MAX_DATA_SEGMENTS {
+                    return Err(rule("too many data segments"));
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let locals = body.get_locals_reader().map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                let mut count = 0u32;
+                for local in locals {
+                    let (n, _) = local.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    count = count.saturating_add(n);
+                }
+                if count > limits::MAX_LOCALS {
+                    return Err(rule(format!("too many locals: {count}")));
+                }
+                let ops = body.get_operators_reader().map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                let mut opcodes = 0usize;
+                let mut ops = ops;
+                while !ops.eof() {
+                    ops.read().map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    opcodes += 1;
+                    if opcodes > limits::MAX_OPCODES_PER_FUNC {
+                        return Err(rule("function too long"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    if memories > 1 {
+        return Err(rule("more than one memory"));
+    }
+    if memories == 1 && !memory_exported {
+        return Err(rule("memory not exported as `memory`"));
+    }
+    if footprint > u64::from(page_limit) {
+        return Err(rule(format!("initial memory {footprint} pages exceeds page limit {page_limit}")));
+    }
+    let Some(entry) = entrypoint else {
+        return Err(rule("missing export user_entrypoint"));
+    };
+    let local_index = entry
+        .checked_sub(imported_funcs)
+        .ok_or_else(|| rule("user_entrypoint must not be an import"))?;
+    let ty = func_types
+        .get(local_index as usize)
+        .and_then(|t| types.get(*t as usize))
+        .ok_or_else(|| rule("bad user_entrypoint type"))?;
+    if ty.params() != [ValType::I32] || ty.results() != [ValType::I32] {
+        return Err(rule("user_entrypoint must be (i32) -> i32"));
+    }
+    Ok(ProgramInfo { footprint: footprint as u16, imports })
+}
