@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use alloy_consensus::{Header, SignableTransaction, Transaction as _, TxEip1559, TxEnvelope, TxLegacy};
+use alloy_consensus::{
+    Header, SignableTransaction, Transaction as _, TxEip1559, TxEnvelope, TxLegacy,
+};
 use alloy_eips::eip2930::AccessList;
 use alloy_primitives::{Address, Bytes, Log, TxKind, B256, U256};
 use alloy_signer::SignerSync;
@@ -146,13 +148,17 @@ impl std::fmt::Debug for Devnet {
 }
 
 fn wall_clock() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 impl Devnet {
     /// Creates a devnet with prefunded development accounts and a genesis block.
     pub fn new(config: DevnetConfig) -> Result<Self, DevnetError> {
-        let runtime = Arc::new(StylusRuntime::new().map_err(|e| DevnetError::Internal(e.to_string()))?);
+        let runtime =
+            Arc::new(StylusRuntime::new().map_err(|e| DevnetError::Internal(e.to_string()))?);
         let mut signers = Vec::new();
         for i in 0..config.dev_accounts {
             let signer = MnemonicBuilder::<English>::default()
@@ -167,14 +173,22 @@ impl Devnet {
         for signer in &signers {
             db.insert_account_info(
                 signer.address(),
-                AccountInfo { balance: config.dev_balance, ..Default::default() },
+                AccountInfo {
+                    balance: config.dev_balance,
+                    ..Default::default()
+                },
             );
         }
         // Non-empty, so that EIP-161 never clears the account holding activation records.
         let arbos_code = Bytecode::new_legacy(Bytes::from_static(&[0xfe]));
         db.insert_account_info(
             arbwasm::ARBOS_STATE,
-            AccountInfo { nonce: 1, code_hash: arbos_code.hash_slow(), code: Some(arbos_code), ..Default::default() },
+            AccountInfo {
+                nonce: 1,
+                code_hash: arbos_code.hash_slow(),
+                code: Some(arbos_code),
+                ..Default::default()
+            },
         );
         let timestamp = config.genesis_timestamp.unwrap_or_else(wall_clock);
         let header = Header {
@@ -184,7 +198,11 @@ impl Devnet {
             base_fee_per_gas: Some(config.base_fee),
             ..Default::default()
         };
-        let genesis = BlockRecord { hash: header.hash_slow(), header, transactions: Vec::new() };
+        let genesis = BlockRecord {
+            hash: header.hash_slow(),
+            header,
+            transactions: Vec::new(),
+        };
         Ok(Self {
             config,
             db,
@@ -237,12 +255,22 @@ impl Devnet {
 
     /// Account balance (latest state).
     pub fn balance(&self, address: Address) -> U256 {
-        self.db.cache.accounts.get(&address).map(|a| a.info.balance).unwrap_or_default()
+        self.db
+            .cache
+            .accounts
+            .get(&address)
+            .map(|a| a.info.balance)
+            .unwrap_or_default()
     }
 
     /// Account nonce (latest state).
     pub fn nonce(&self, address: Address) -> u64 {
-        self.db.cache.accounts.get(&address).map(|a| a.info.nonce).unwrap_or_default()
+        self.db
+            .cache
+            .accounts
+            .get(&address)
+            .map(|a| a.info.nonce)
+            .unwrap_or_default()
     }
 
     /// Account code (latest state).
@@ -267,7 +295,13 @@ impl Devnet {
 
     /// Sets an account's balance directly (test helper, like `anvil_setBalance`).
     pub fn set_balance(&mut self, address: Address, balance: U256) {
-        let mut info = self.db.cache.accounts.get(&address).map(|a| a.info.clone()).unwrap_or_default();
+        let mut info = self
+            .db
+            .cache
+            .accounts
+            .get(&address)
+            .map(|a| a.info.clone())
+            .unwrap_or_default();
         info.balance = balance;
         self.db.insert_account_info(address, info);
     }
@@ -344,7 +378,11 @@ impl Devnet {
             ..Default::default()
         };
         let hash = header.hash_slow();
-        self.blocks.push(BlockRecord { header, hash, transactions });
+        self.blocks.push(BlockRecord {
+            header,
+            hash,
+            transactions,
+        });
         hash
     }
 
@@ -422,7 +460,10 @@ impl Devnet {
         block: BlockEnv,
         tx: TxEnv,
         simulate: bool,
-    ) -> (ChainDb, Result<(ExecOutcome, revm::state::EvmState), DevnetError>) {
+    ) -> (
+        ChainDb,
+        Result<(ExecOutcome, revm::state::EvmState), DevnetError>,
+    ) {
         let ctx = self.context(db, block, simulate);
         let mut evm = new_evm(ctx);
         let result = evm.transact(tx);
@@ -464,10 +505,17 @@ impl Devnet {
     }
 
     /// Like [`Devnet::call`], against a modified copy of the state.
-    pub(crate) fn call_with_db(&mut self, req: &TxRequest, db: Option<ChainDb>) -> Result<ExecOutcome, DevnetError> {
+    pub(crate) fn call_with_db(
+        &mut self,
+        req: &TxRequest,
+        db: Option<ChainDb>,
+    ) -> Result<ExecOutcome, DevnetError> {
         let latest = self.latest_block().header.clone();
         let block = self.block_env(latest.number, latest.timestamp);
-        let gas = req.gas.unwrap_or(self.config.block_gas_limit).min(self.config.block_gas_limit);
+        let gas = req
+            .gas
+            .unwrap_or(self.config.block_gas_limit)
+            .min(self.config.block_gas_limit);
         let mut tx = self.tx_env(req, gas, req.nonce.unwrap_or_else(|| self.nonce(req.from)));
         if req.gas_price.is_none() && req.max_fee_per_gas.is_none() {
             tx.gas_price = 0;
@@ -486,7 +534,10 @@ impl Devnet {
 
     /// Estimates the gas `req` needs (`eth_estimateGas`): binary search on the gas limit
     /// between the gas used at the cap and the cap. A failing call is reported as the outcome.
-    pub fn estimate_gas(&mut self, req: &TxRequest) -> Result<Result<u64, ExecOutcome>, DevnetError> {
+    pub fn estimate_gas(
+        &mut self,
+        req: &TxRequest,
+    ) -> Result<Result<u64, ExecOutcome>, DevnetError> {
         self.estimate_gas_with_db(req, None)
     }
 
@@ -495,7 +546,10 @@ impl Devnet {
         req: &TxRequest,
         db: Option<ChainDb>,
     ) -> Result<Result<u64, ExecOutcome>, DevnetError> {
-        let cap = req.gas.unwrap_or(self.config.block_gas_limit).min(self.config.block_gas_limit);
+        let cap = req
+            .gas
+            .unwrap_or(self.config.block_gas_limit)
+            .min(self.config.block_gas_limit);
         let probe = |this: &mut Self, gas: u64| -> Result<ExecOutcome, DevnetError> {
             let mut r = req.clone();
             r.gas = Some(gas);
@@ -562,7 +616,9 @@ impl Devnet {
                 chain_id: self.config.chain_id,
                 nonce,
                 gas_limit: gas,
-                max_fee_per_gas: req.max_fee_per_gas.unwrap_or(u128::from(self.config.base_fee) * 2),
+                max_fee_per_gas: req
+                    .max_fee_per_gas
+                    .unwrap_or(u128::from(self.config.base_fee) * 2),
                 max_priority_fee_per_gas: req.max_priority_fee_per_gas.unwrap_or(0),
                 to: kind,
                 value: req.value,
@@ -581,8 +637,11 @@ impl Devnet {
     pub fn send_raw(&mut self, raw: &[u8]) -> Result<TxRecord, DevnetError> {
         use alloy_consensus::transaction::SignerRecoverable;
         use alloy_eips::eip2718::Decodable2718;
-        let envelope = TxEnvelope::decode_2718(&mut &raw[..]).map_err(|e| DevnetError::Decode(e.to_string()))?;
-        let from = envelope.recover_signer().map_err(|e| DevnetError::Decode(e.to_string()))?;
+        let envelope = TxEnvelope::decode_2718(&mut &raw[..])
+            .map_err(|e| DevnetError::Decode(e.to_string()))?;
+        let from = envelope
+            .recover_signer()
+            .map_err(|e| DevnetError::Decode(e.to_string()))?;
         self.submit(envelope, from)
     }
 
@@ -636,7 +695,9 @@ impl Devnet {
     pub fn logs_in(&self, from: u64, to: u64) -> Vec<(&TxRecord, u64, &Log)> {
         let mut out = Vec::new();
         for number in from..=to.min(self.block_number()) {
-            let Some(block) = self.block(number) else { continue };
+            let Some(block) = self.block(number) else {
+                continue;
+            };
             for hash in &block.transactions {
                 if let Some(tx) = self.txs.get(hash) {
                     for (i, log) in tx.outcome.logs.iter().enumerate() {
@@ -655,7 +716,8 @@ impl Devnet {
     /// `wasm` is a compiler's output: it is first processed like cargo-stylus does
     /// ([`code::process_wasm`]).
     pub fn deploy_stylus(&mut self, from: Address, wasm: &[u8]) -> Result<Address, DevnetError> {
-        let wasm = code::process_wasm(wasm).map_err(|e| DevnetError::InvalidTransaction(e.to_string()))?;
+        let wasm =
+            code::process_wasm(wasm).map_err(|e| DevnetError::InvalidTransaction(e.to_string()))?;
         let code = code::compress_wasm(&wasm);
         let deployed = self.send(TxRequest {
             from,
@@ -682,21 +744,41 @@ impl Devnet {
     /// Activates the Stylus program at `program` through `ArbWasm`, paying the data fee.
     pub fn activate(&mut self, from: Address, program: Address) -> Result<TxRecord, DevnetError> {
         use alloy_sol_types::SolCall;
-        let data: Bytes = arbwasm::ArbWasm::activateProgramCall { program }.abi_encode().into();
-        let probe = self.call(&TxRequest { from, to: Some(arbwasm::ARB_WASM), data: data.clone(), value: U256::from(10u64).pow(U256::from(18u64)), ..Default::default() })?;
+        let data: Bytes = arbwasm::ArbWasm::activateProgramCall { program }
+            .abi_encode()
+            .into();
+        let probe = self.call(&TxRequest {
+            from,
+            to: Some(arbwasm::ARB_WASM),
+            data: data.clone(),
+            value: U256::from(10u64).pow(U256::from(18u64)),
+            ..Default::default()
+        })?;
         if !probe.success {
             use alloy_sol_types::SolError;
             if arbwasm::ArbWasm::ProgramUpToDate::abi_decode(&probe.output).is_ok() {
                 return Err(DevnetError::AlreadyActivated(program));
             }
-            return Err(DevnetError::InvalidTransaction(format!("activation fails: {}", revert_text(&probe.output))));
+            return Err(DevnetError::InvalidTransaction(format!(
+                "activation fails: {}",
+                revert_text(&probe.output)
+            )));
         }
         let fee = arbwasm::ArbWasm::activateProgramCall::abi_decode_returns(&probe.output)
             .map(|r| r.dataFee)
             .map_err(|e| DevnetError::Internal(e.to_string()))?;
-        let record = self.send(TxRequest { from, to: Some(arbwasm::ARB_WASM), data, value: fee, ..Default::default() })?;
+        let record = self.send(TxRequest {
+            from,
+            to: Some(arbwasm::ARB_WASM),
+            data,
+            value: fee,
+            ..Default::default()
+        })?;
         if !record.outcome.success {
-            return Err(DevnetError::InvalidTransaction(format!("activation failed: {}", revert_text(&record.outcome.output))));
+            return Err(DevnetError::InvalidTransaction(format!(
+                "activation failed: {}",
+                revert_text(&record.outcome.output)
+            )));
         }
         Ok(record)
     }
@@ -719,7 +801,15 @@ fn outcome(result: ExecutionResult, stylus: GasSplit) -> ExecOutcome {
                 Output::Call(bytes) => (bytes, None),
                 Output::Create(bytes, address) => (bytes, address),
             };
-            ExecOutcome { success: true, output, gas_used, logs, contract_address, halt: None, stylus }
+            ExecOutcome {
+                success: true,
+                output,
+                gas_used,
+                logs,
+                contract_address,
+                halt: None,
+                stylus,
+            }
         }
         ExecutionResult::Revert { output, .. } => ExecOutcome {
             success: false,

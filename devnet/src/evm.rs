@@ -13,7 +13,9 @@
 use std::convert::Infallible;
 
 use revm::{
-    context::{BlockEnv, CfgEnv, Context, ContextTr, Evm, Journal, JournalTr, LocalContextTr, TxEnv},
+    context::{
+        BlockEnv, CfgEnv, Context, ContextTr, Evm, Journal, JournalTr, LocalContextTr, TxEnv,
+    },
     context_interface::result::EVMError,
     database::{CacheDB, EmptyDB},
     handler::{
@@ -36,15 +38,24 @@ pub type ChainDb = CacheDB<EmptyDB>;
 pub type DevCtx = Context<BlockEnv, TxEnv, CfgEnv, ChainDb, Journal<ChainDb>, StylusChain>;
 
 /// The devnet's EVM: mainnet instructions, the devnet precompile provider, mainnet frames.
-pub(crate) type DevEvm =
-    Evm<DevCtx, (), EthInstructions<EthInterpreter, DevCtx>, DevPrecompiles, EthFrame<EthInterpreter>>;
+pub(crate) type DevEvm = Evm<
+    DevCtx,
+    (),
+    EthInstructions<EthInterpreter, DevCtx>,
+    DevPrecompiles,
+    EthFrame<EthInterpreter>,
+>;
 
 /// Hardfork the devnet runs (Arbitrum's EVM is Cancun-compatible since ArbOS 20).
 pub const SPEC: SpecId = SpecId::CANCUN;
 
 /// Builds an EVM around `ctx`.
 pub(crate) fn new_evm(ctx: DevCtx) -> DevEvm {
-    Evm::new(ctx, EthInstructions::new_mainnet_with_spec(SPEC), DevPrecompiles::new(SPEC))
+    Evm::new(
+        ctx,
+        EthInstructions::new_mainnet_with_spec(SPEC),
+        DevPrecompiles::new(SPEC),
+    )
 }
 
 /// A cheap empty context that stands in while the real one is moved into a WASM store or a
@@ -58,7 +69,9 @@ pub(crate) fn placeholder_ctx() -> DevCtx {
 /// The frame gets a child of the context's shared EVM memory buffer, after the memory of the
 /// frames below it, as revm does for a CALL.
 pub(crate) fn run_frame(ctx: &mut DevCtx, frame_input: FrameInput) -> Result<FrameResult, String> {
-    stacker::maybe_grow(program::STACK_RED_ZONE, program::STACK_SEGMENT, || run_frame_on_stack(ctx, frame_input))
+    stacker::maybe_grow(program::STACK_RED_ZONE, program::STACK_SEGMENT, || {
+        run_frame_on_stack(ctx, frame_input)
+    })
 }
 
 fn run_frame_on_stack(ctx: &mut DevCtx, frame_input: FrameInput) -> Result<FrameResult, String> {
@@ -69,7 +82,14 @@ fn run_frame_on_stack(ctx: &mut DevCtx, frame_input: FrameInput) -> Result<Frame
     let mut evm = new_evm(owned);
     let mut handler: MainnetHandler<DevEvm, EVMError<Infallible>, EthFrame<EthInterpreter>> =
         MainnetHandler::default();
-    let result = handler.run_exec_loop(&mut evm, FrameInit { depth, memory, frame_input });
+    let result = handler.run_exec_loop(
+        &mut evm,
+        FrameInit {
+            depth,
+            memory,
+            frame_input,
+        },
+    );
     *ctx = evm.ctx;
     root.free_child_context();
     result.map_err(|e| e.to_string())
@@ -107,14 +127,20 @@ impl PrecompileProvider<DevCtx> for DevPrecompiles {
         changed
     }
 
-    fn run(&mut self, ctx: &mut DevCtx, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
+    fn run(
+        &mut self,
+        ctx: &mut DevCtx,
+        inputs: &CallInputs,
+    ) -> Result<Option<InterpreterResult>, String> {
         if inputs.bytecode_address == arbwasm::ARB_WASM {
             return Ok(Some(arbwasm::run(ctx, inputs)));
         }
         if inputs.bytecode_address == arbwasm::ARB_SYS {
             return Ok(Some(arbwasm::run_arbsys(ctx, inputs)));
         }
-        if let Some(result) = <EthPrecompiles as PrecompileProvider<DevCtx>>::run(&mut self.eth, ctx, inputs)? {
+        if let Some(result) =
+            <EthPrecompiles as PrecompileProvider<DevCtx>>::run(&mut self.eth, ctx, inputs)?
+        {
             return Ok(Some(result));
         }
         if code::is_stylus(inputs.known_bytecode.1.original_byte_slice()) {
@@ -127,4 +153,3 @@ impl PrecompileProvider<DevCtx> for DevPrecompiles {
         &self.warm
     }
 }
-

@@ -16,6 +16,6 @@ pub mod rpc;
 pub mod stylus;
 
 pub use chain::{revert_text, BlockRecord, Devnet, ExecOutcome, TxRecord, TxRequest};
-pub use config::{DevnetConfig, DEV_MNEMONIC, DEVNODE_CHAIN_ID};
+pub use config::{DevnetConfig, DEVNODE_CHAIN_ID, DEV_MNEMONIC};
 pub use error::{ActivationError, DevnetError};
 pub use stylus::GasSplit;

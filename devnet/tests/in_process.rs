@@ -1,4 +1,6 @@
 //! The devnet as a library: Stylus programs, EVM proxies and gas, without JSON-RPC.
+// Test helpers outside #[test] fns: a panic there is a failed test, not a revert path.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -11,89 +13,223 @@ fn setup() -> (Devnet, Address, Address, Address) {
     let mut dev = Devnet::new(DevnetConfig::default()).expect("devnet");
     let accounts = dev.accounts();
     let (alice, bob) = (accounts[0], accounts[1]);
-    let token = dev.deploy_stylus(alice, &token_wasm()).expect("deploy + activate");
+    let token = dev
+        .deploy_stylus(alice, &token_wasm())
+        .expect("deploy + activate");
     (dev, alice, bob, token)
 }
 
-fn send<C: SolCall>(dev: &mut Devnet, from: Address, to: Address, call: C) -> poco_devnet::TxRecord {
-    dev.send(TxRequest { from, to: Some(to), data: call.abi_encode().into(), ..Default::default() })
-        .expect("send")
+fn send<C: SolCall>(
+    dev: &mut Devnet,
+    from: Address,
+    to: Address,
+    call: C,
+) -> poco_devnet::TxRecord {
+    dev.send(TxRequest {
+        from,
+        to: Some(to),
+        data: call.abi_encode().into(),
+        ..Default::default()
+    })
+    .expect("send")
 }
 
 fn view<C: SolCall>(dev: &mut Devnet, to: Address, call: C) -> C::Return {
     let out = dev
-        .call(&TxRequest { to: Some(to), data: call.abi_encode().into(), ..Default::default() })
+        .call(&TxRequest {
+            to: Some(to),
+            data: call.abi_encode().into(),
+            ..Default::default()
+        })
         .expect("call");
-    assert!(out.success, "view reverted: {}", poco_devnet::revert_text(&out.output));
+    assert!(
+        out.success,
+        "view reverted: {}",
+        poco_devnet::revert_text(&out.output)
+    );
     C::abi_decode_returns(&out.output).expect("decode")
 }
 
 #[test]
 fn erc20_transfer_moves_balances_and_logs() {
     let (mut dev, alice, bob, token) = setup();
-    let minted = send(&mut dev, alice, token, IToken::mintCall { to: alice, value: U256::from(1_000) });
+    let minted = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::mintCall {
+            to: alice,
+            value: U256::from(1_000),
+        },
+    );
     assert!(minted.outcome.success);
-    let sent = send(&mut dev, alice, token, IToken::transferCall { to: bob, value: U256::from(250) });
-    assert!(sent.outcome.success, "{}", poco_devnet::revert_text(&sent.outcome.output));
-    assert_eq!(view(&mut dev, token, IToken::balanceOfCall { owner: alice }), U256::from(750));
-    assert_eq!(view(&mut dev, token, IToken::balanceOfCall { owner: bob }), U256::from(250));
-    assert_eq!(view(&mut dev, token, IToken::totalSupplyCall {}), U256::from(1_000));
+    let sent = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::transferCall {
+            to: bob,
+            value: U256::from(250),
+        },
+    );
+    assert!(
+        sent.outcome.success,
+        "{}",
+        poco_devnet::revert_text(&sent.outcome.output)
+    );
+    assert_eq!(
+        view(&mut dev, token, IToken::balanceOfCall { owner: alice }),
+        U256::from(750)
+    );
+    assert_eq!(
+        view(&mut dev, token, IToken::balanceOfCall { owner: bob }),
+        U256::from(250)
+    );
+    assert_eq!(
+        view(&mut dev, token, IToken::totalSupplyCall {}),
+        U256::from(1_000)
+    );
     assert_eq!(view(&mut dev, token, IToken::nameCall {}), "Devnet Token");
     let log = &sent.outcome.logs[0];
     let event = IToken::Transfer::decode_log_data(&log.data).expect("Transfer event");
-    assert_eq!((event.from, event.to, event.value), (alice, bob, U256::from(250)));
+    assert_eq!(
+        (event.from, event.to, event.value),
+        (alice, bob, U256::from(250))
+    );
     assert_eq!(log.address, token);
     // Gas: intrinsic 21k + calldata + entry + storage (cold SLOADs, two SSTOREs) + log.
     let gas = sent.outcome.gas_used;
     assert!((40_000..120_000).contains(&gas), "transfer gas {gas}");
     let split = sent.outcome.stylus;
-    assert!(split.entry > 9_000 && split.storage > 5_000 && split.logs > 1_000, "{split:?}");
+    assert!(
+        split.entry > 9_000 && split.storage > 5_000 && split.logs > 1_000,
+        "{split:?}"
+    );
 }
 
 #[test]
 fn custom_error_revert_reaches_the_caller() {
     let (mut dev, alice, bob, token) = setup();
-    let failed = send(&mut dev, alice, token, IToken::transferCall { to: bob, value: U256::from(5) });
+    let failed = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::transferCall {
+            to: bob,
+            value: U256::from(5),
+        },
+    );
     assert!(!failed.outcome.success);
-    let err = IToken::InsufficientBalance::abi_decode(&failed.outcome.output).expect("custom error");
-    assert_eq!((err.from, err.have, err.want), (alice, U256::ZERO, U256::from(5)));
+    let err =
+        IToken::InsufficientBalance::abi_decode(&failed.outcome.output).expect("custom error");
+    assert_eq!(
+        (err.from, err.have, err.want),
+        (alice, U256::ZERO, U256::from(5))
+    );
     assert!(dev.block_number() > 0);
 }
 
 #[test]
 fn nested_revert_is_rolled_back_while_outer_call_continues() {
     let (mut dev, alice, bob, token) = setup();
-    let other = dev.deploy_stylus(alice, &token_wasm()).expect("second token");
-    let inner = IToken::mintAndRevertCall { to: bob, value: U256::from(7) }.abi_encode();
-    let outer = send(&mut dev, alice, token, IToken::tryCallCall { target: other, data: inner.into() });
+    let other = dev
+        .deploy_stylus(alice, &token_wasm())
+        .expect("second token");
+    let inner = IToken::mintAndRevertCall {
+        to: bob,
+        value: U256::from(7),
+    }
+    .abi_encode();
+    let outer = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::tryCallCall {
+            target: other,
+            data: inner.into(),
+        },
+    );
     assert!(outer.outcome.success);
-    assert_eq!(IToken::tryCallCall::abi_decode_returns(&outer.outcome.output).ok(), Some(false));
-    assert_eq!(view(&mut dev, other, IToken::totalSupplyCall {}), U256::ZERO);
-    assert_eq!(view(&mut dev, other, IToken::balanceOfCall { owner: bob }), U256::ZERO);
+    assert_eq!(
+        IToken::tryCallCall::abi_decode_returns(&outer.outcome.output).ok(),
+        Some(false)
+    );
+    assert_eq!(
+        view(&mut dev, other, IToken::totalSupplyCall {}),
+        U256::ZERO
+    );
+    assert_eq!(
+        view(&mut dev, other, IToken::balanceOfCall { owner: bob }),
+        U256::ZERO
+    );
     assert_eq!(view(&mut dev, token, IToken::callsCall {}), U256::from(1));
     // Only the outer Probe log survives; the inner Transfer was reverted with its frame.
     assert_eq!(outer.outcome.logs.len(), 1);
     assert_eq!(outer.outcome.logs[0].address, token);
     // And a successful nested call keeps its effects.
-    let inner = IToken::mintCall { to: bob, value: U256::from(3) }.abi_encode();
-    let ok = send(&mut dev, alice, token, IToken::tryCallCall { target: other, data: inner.into() });
-    assert_eq!(IToken::tryCallCall::abi_decode_returns(&ok.outcome.output).ok(), Some(true));
-    assert_eq!(view(&mut dev, other, IToken::balanceOfCall { owner: bob }), U256::from(3));
+    let inner = IToken::mintCall {
+        to: bob,
+        value: U256::from(3),
+    }
+    .abi_encode();
+    let ok = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::tryCallCall {
+            target: other,
+            data: inner.into(),
+        },
+    );
+    assert_eq!(
+        IToken::tryCallCall::abi_decode_returns(&ok.outcome.output).ok(),
+        Some(true)
+    );
+    assert_eq!(
+        view(&mut dev, other, IToken::balanceOfCall { owner: bob }),
+        U256::from(3)
+    );
 }
 
 #[test]
 fn evm_minimal_proxy_delegates_to_stylus() {
     let (mut dev, alice, bob, token) = setup();
     let deployed = dev
-        .send(TxRequest { from: alice, data: minimal_proxy_init_code(token).into(), ..Default::default() })
+        .send(TxRequest {
+            from: alice,
+            data: minimal_proxy_init_code(token).into(),
+            ..Default::default()
+        })
         .expect("deploy proxy");
     let proxy = deployed.outcome.contract_address.expect("proxy address");
-    send(&mut dev, alice, proxy, IToken::mintCall { to: alice, value: U256::from(100) });
-    let sent = send(&mut dev, alice, proxy, IToken::transferCall { to: bob, value: U256::from(40) });
+    send(
+        &mut dev,
+        alice,
+        proxy,
+        IToken::mintCall {
+            to: alice,
+            value: U256::from(100),
+        },
+    );
+    let sent = send(
+        &mut dev,
+        alice,
+        proxy,
+        IToken::transferCall {
+            to: bob,
+            value: U256::from(40),
+        },
+    );
     assert!(sent.outcome.success);
     // State lives in the proxy, code in the implementation.
-    assert_eq!(view(&mut dev, proxy, IToken::balanceOfCall { owner: bob }), U256::from(40));
-    assert_eq!(view(&mut dev, token, IToken::balanceOfCall { owner: bob }), U256::ZERO);
+    assert_eq!(
+        view(&mut dev, proxy, IToken::balanceOfCall { owner: bob }),
+        U256::from(40)
+    );
+    assert_eq!(
+        view(&mut dev, token, IToken::balanceOfCall { owner: bob }),
+        U256::ZERO
+    );
     let (sender, origin, this) = {
         let r = view(&mut dev, proxy, IToken::whoamiCall {});
         (r._0, r._1, r._2)
@@ -101,7 +237,15 @@ fn evm_minimal_proxy_delegates_to_stylus() {
     assert_eq!((origin, this), (Address::ZERO, proxy));
     assert_eq!(sender, Address::ZERO);
     // Revert data crosses the EVM proxy unchanged.
-    let failed = send(&mut dev, bob, proxy, IToken::transferCall { to: alice, value: U256::from(1_000) });
+    let failed = send(
+        &mut dev,
+        bob,
+        proxy,
+        IToken::transferCall {
+            to: alice,
+            value: U256::from(1_000),
+        },
+    );
     assert!(IToken::InsufficientBalance::abi_decode(&failed.outcome.output).is_ok());
 }
 
@@ -109,16 +253,51 @@ fn evm_minimal_proxy_delegates_to_stylus() {
 fn stylus_creates_evm_proxy_with_create2() {
     let (mut dev, alice, bob, token) = setup();
     let salt = B256::with_last_byte(9);
-    let created = send(&mut dev, alice, token, IToken::deployProxyCall { implementation: token, salt });
-    assert!(created.outcome.success, "{}", poco_devnet::revert_text(&created.outcome.output));
-    let proxy = IToken::deployProxyCall::abi_decode_returns(&created.outcome.output).expect("address");
+    let created = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::deployProxyCall {
+            implementation: token,
+            salt,
+        },
+    );
+    assert!(
+        created.outcome.success,
+        "{}",
+        poco_devnet::revert_text(&created.outcome.output)
+    );
+    let proxy =
+        IToken::deployProxyCall::abi_decode_returns(&created.outcome.output).expect("address");
     let init = minimal_proxy_init_code(token);
-    assert_eq!(proxy, token.create2(salt, alloy_primitives::keccak256(&init)));
+    assert_eq!(
+        proxy,
+        token.create2(salt, alloy_primitives::keccak256(&init))
+    );
     assert_eq!(dev.code(proxy).len(), 45);
-    send(&mut dev, alice, proxy, IToken::mintCall { to: bob, value: U256::from(5) });
-    assert_eq!(view(&mut dev, proxy, IToken::balanceOfCall { owner: bob }), U256::from(5));
+    send(
+        &mut dev,
+        alice,
+        proxy,
+        IToken::mintCall {
+            to: bob,
+            value: U256::from(5),
+        },
+    );
+    assert_eq!(
+        view(&mut dev, proxy, IToken::balanceOfCall { owner: bob }),
+        U256::from(5)
+    );
     // Same salt again: CREATE2 collision, the program sees a failed create.
-    let again = send(&mut dev, alice, token, IToken::deployProxyCall { implementation: token, salt });
+    let again = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::deployProxyCall {
+            implementation: token,
+            salt,
+        },
+    );
     assert!(!again.outcome.success);
 }
 
@@ -126,7 +305,13 @@ fn stylus_creates_evm_proxy_with_create2() {
 fn precompiles_and_hostios_from_stylus() {
     let (mut dev, alice, _, token) = setup();
     // keccak hostio.
-    let h = view(&mut dev, token, IToken::hashCall { data: Bytes::from_static(b"abc") });
+    let h = view(
+        &mut dev,
+        token,
+        IToken::hashCall {
+            data: Bytes::from_static(b"abc"),
+        },
+    );
     assert_eq!(h, alloy_primitives::keccak256(b"abc"));
     // ecrecover through a static call to 0x01.
     use alloy_signer::SignerSync;
@@ -146,13 +331,33 @@ fn precompiles_and_hostios_from_stylus() {
     assert_eq!(recovered, signer.address());
     // msg.value and payable.
     let paid = dev
-        .send(TxRequest { from: alice, to: Some(token), value: U256::from(123), data: IToken::depositCall {}.abi_encode().into(), ..Default::default() })
+        .send(TxRequest {
+            from: alice,
+            to: Some(token),
+            value: U256::from(123),
+            data: IToken::depositCall {}.abi_encode().into(),
+            ..Default::default()
+        })
         .expect("deposit");
-    assert_eq!(IToken::depositCall::abi_decode_returns(&paid.outcome.output).ok(), Some(U256::from(123)));
+    assert_eq!(
+        IToken::depositCall::abi_decode_returns(&paid.outcome.output).ok(),
+        Some(U256::from(123))
+    );
     assert_eq!(dev.balance(token), U256::from(123));
     // Non-payable method with value: the SDK rejects it.
     let rejected = dev
-        .send(TxRequest { from: alice, to: Some(token), value: U256::from(1), data: IToken::mintCall { to: alice, value: U256::from(1) }.abi_encode().into(), ..Default::default() })
+        .send(TxRequest {
+            from: alice,
+            to: Some(token),
+            value: U256::from(1),
+            data: IToken::mintCall {
+                to: alice,
+                value: U256::from(1),
+            }
+            .abi_encode()
+            .into(),
+            ..Default::default()
+        })
         .expect("send");
     assert!(!rejected.outcome.success);
 }
@@ -164,24 +369,42 @@ fn calling_a_program_that_is_not_activated_reverts() {
     let wasm = poco_devnet::stylus::code::process_wasm(&token_wasm()).expect("process");
     let code = poco_devnet::stylus::code::compress_wasm(&wasm);
     let deployed = dev
-        .send(TxRequest { from: alice, data: poco_devnet::stylus::code::deploy_init_code(&code), ..Default::default() })
+        .send(TxRequest {
+            from: alice,
+            data: poco_devnet::stylus::code::deploy_init_code(&code),
+            ..Default::default()
+        })
         .expect("deploy");
     let program = deployed.outcome.contract_address.expect("address");
     let out = dev
-        .call(&TxRequest { to: Some(program), data: IToken::totalSupplyCall {}.abi_encode().into(), ..Default::default() })
+        .call(&TxRequest {
+            to: Some(program),
+            data: IToken::totalSupplyCall {}.abi_encode().into(),
+            ..Default::default()
+        })
         .expect("call");
     assert!(!out.success);
-    assert!(poco_devnet::stylus::arbwasm::ArbWasm::ProgramNotActivated::abi_decode(&out.output).is_ok());
+    assert!(
+        poco_devnet::stylus::arbwasm::ArbWasm::ProgramNotActivated::abi_decode(&out.output).is_ok()
+    );
     dev.activate(alice, program).expect("activate");
     // Activation is per codehash: a second copy of the same code needs no activation.
     let copy = dev
-        .send(TxRequest { from: alice, data: poco_devnet::stylus::code::deploy_init_code(&code), ..Default::default() })
+        .send(TxRequest {
+            from: alice,
+            data: poco_devnet::stylus::code::deploy_init_code(&code),
+            ..Default::default()
+        })
         .expect("deploy copy")
         .outcome
         .contract_address
         .expect("address");
     let out = dev
-        .call(&TxRequest { to: Some(copy), data: IToken::totalSupplyCall {}.abi_encode().into(), ..Default::default() })
+        .call(&TxRequest {
+            to: Some(copy),
+            data: IToken::totalSupplyCall {}.abi_encode().into(),
+            ..Default::default()
+        })
         .expect("call");
     assert!(out.success);
     // Activating again is refused.
@@ -194,7 +417,9 @@ fn invalid_wasm_is_refused_at_activation() {
     let alice = dev.accounts()[0];
     // A valid module without user_entrypoint.
     let wasm = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-    let err = dev.deploy_stylus(alice, &wasm).expect_err("must be refused");
+    let err = dev
+        .deploy_stylus(alice, &wasm)
+        .expect_err("must be refused");
     assert!(err.to_string().contains("user_entrypoint"), "{err}");
 }
 
@@ -203,11 +428,22 @@ fn snapshots_and_time() {
     let (mut dev, alice, _, token) = setup();
     let t0 = view(&mut dev, token, IToken::nowCall {});
     let snap = dev.snapshot();
-    send(&mut dev, alice, token, IToken::mintCall { to: alice, value: U256::from(1) });
+    send(
+        &mut dev,
+        alice,
+        token,
+        IToken::mintCall {
+            to: alice,
+            value: U256::from(1),
+        },
+    );
     dev.increase_time(3_600);
     dev.mine(1);
     assert!(view(&mut dev, token, IToken::nowCall {}) >= t0 + 3_600);
     assert!(dev.revert_to(snap));
-    assert_eq!(view(&mut dev, token, IToken::totalSupplyCall {}), U256::ZERO);
+    assert_eq!(
+        view(&mut dev, token, IToken::totalSupplyCall {}),
+        U256::ZERO
+    );
     assert!(!dev.revert_to(snap));
 }

@@ -76,9 +76,14 @@ sol! {
 }
 
 /// Reads the activation record of `codehash`.
-pub(crate) fn load_record(ctx: &mut DevCtx, codehash: B256) -> Result<Option<ActivationRecord>, String> {
+pub(crate) fn load_record(
+    ctx: &mut DevCtx,
+    codehash: B256,
+) -> Result<Option<ActivationRecord>, String> {
     let journal = ctx.journal_mut();
-    journal.load_account(ARBOS_STATE).map_err(|e| e.to_string())?;
+    journal
+        .load_account(ARBOS_STATE)
+        .map_err(|e| e.to_string())?;
     let word = journal
         .sload(ARBOS_STATE, U256::from_be_bytes(codehash.0))
         .map_err(|e| e.to_string())?
@@ -88,7 +93,9 @@ pub(crate) fn load_record(ctx: &mut DevCtx, codehash: B256) -> Result<Option<Act
 
 fn store_record(ctx: &mut DevCtx, codehash: B256, record: &ActivationRecord) -> Result<(), String> {
     let journal = ctx.journal_mut();
-    journal.load_account(ARBOS_STATE).map_err(|e| e.to_string())?;
+    journal
+        .load_account(ARBOS_STATE)
+        .map_err(|e| e.to_string())?;
     journal
         .sstore(ARBOS_STATE, U256::from_be_bytes(codehash.0), record.pack())
         .map_err(|e| e.to_string())?;
@@ -137,7 +144,11 @@ pub(crate) fn run(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         C::pageRamp(_) => ret(params.page_ramp),
         C::pageLimit(_) => ret(params.page_limit),
         C::minInitGas(_) => Answer::Return(
-            (u64::from(params.min_init_gas) * 128, u64::from(params.min_cached_init_gas) * 32).abi_encode_params(),
+            (
+                u64::from(params.min_init_gas) * 128,
+                u64::from(params.min_cached_init_gas) * 32,
+            )
+                .abi_encode_params(),
         ),
         C::initCostScalar(_) => ret(u64::from(params.init_cost_scalar) * 2),
         C::expiryDays(_) => ret(params.expiry_days),
@@ -148,7 +159,9 @@ pub(crate) fn run(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         C::codehashKeepalive(c) => keepalive(ctx, inputs, c.codehash),
         C::programVersion(c) => with_program(ctx, c.program, |r| ret(r.version)),
         C::programInitGas(c) => with_program(ctx, c.program, |r| {
-            Answer::Return((u64::from(r.init_gas), u64::from(r.cached_init_gas)).abi_encode_params())
+            Answer::Return(
+                (u64::from(r.init_gas), u64::from(r.cached_init_gas)).abi_encode_params(),
+            )
         }),
         C::programMemoryFootprint(c) => with_program(ctx, c.program, |r| ret(r.footprint)),
         C::programTimeLeft(c) => {
@@ -206,24 +219,42 @@ fn current_record(ctx: &mut DevCtx, codehash: B256) -> Result<ActivationRecord, 
     };
     if record.version != params.version {
         return Err(Answer::Revert(
-            ArbWasm::ProgramNeedsUpgrade { version: record.version, stylusVersion: params.version }.abi_encode(),
+            ArbWasm::ProgramNeedsUpgrade {
+                version: record.version,
+                stylusVersion: params.version,
+            }
+            .abi_encode(),
         ));
     }
-    let age = ctx.block.timestamp.saturating_to::<u64>().saturating_sub(record.activated_at);
+    let age = ctx
+        .block
+        .timestamp
+        .saturating_to::<u64>()
+        .saturating_sub(record.activated_at);
     if age > params.expiry_seconds() {
-        return Err(Answer::Revert(ArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode()));
+        return Err(Answer::Revert(
+            ArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode(),
+        ));
     }
     Ok(record)
 }
 
-fn with_record(ctx: &mut DevCtx, codehash: B256, f: impl FnOnce(&ActivationRecord) -> Answer) -> Answer {
+fn with_record(
+    ctx: &mut DevCtx,
+    codehash: B256,
+    f: impl FnOnce(&ActivationRecord) -> Answer,
+) -> Answer {
     match current_record(ctx, codehash) {
         Ok(r) => f(&r),
         Err(answer) => answer,
     }
 }
 
-fn with_program(ctx: &mut DevCtx, program: Address, f: impl FnOnce(&ActivationRecord) -> Answer) -> Answer {
+fn with_program(
+    ctx: &mut DevCtx,
+    program: Address,
+    f: impl FnOnce(&ActivationRecord) -> Answer,
+) -> Answer {
     match ctx.journal_mut().code_hash(program) {
         Ok(hash) => with_record(ctx, hash.data, f),
         Err(e) => reason(e.to_string()),
@@ -242,7 +273,10 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
         return reason("write protection");
     }
     let params = ctx.chain.params;
-    let (code_bytes, codehash) = match (ctx.journal_mut().code(program), ctx.journal_mut().code_hash(program)) {
+    let (code_bytes, codehash) = match (
+        ctx.journal_mut().code(program),
+        ctx.journal_mut().code_hash(program),
+    ) {
         (Ok(code), Ok(hash)) => (code.data, hash.data),
         (Err(e), _) | (_, Err(e)) => return reason(e.to_string()),
     };
@@ -250,7 +284,10 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
         return Answer::Revert(ArbWasm::ProgramNotWasm {}.abi_encode());
     }
     if code_bytes.len() > params.max_code_size + 4 {
-        return reason(format!("compressed program too large: {} bytes", code_bytes.len()));
+        return reason(format!(
+            "compressed program too large: {} bytes",
+            code_bytes.len()
+        ));
     }
     let wasm = match code::decompress(&code_bytes, params.max_wasm_size) {
         Ok(wasm) => wasm,
@@ -258,7 +295,11 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
     };
     match load_record(ctx, codehash) {
         Ok(Some(r)) if r.version == params.version => {
-            let age = ctx.block.timestamp.saturating_to::<u64>().saturating_sub(r.activated_at);
+            let age = ctx
+                .block
+                .timestamp
+                .saturating_to::<u64>()
+                .saturating_sub(r.activated_at);
             if age <= params.expiry_seconds() {
                 return Answer::Revert(ArbWasm::ProgramUpToDate {}.abi_encode());
             }
@@ -282,10 +323,19 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
     let fee = params.data_fee(wasm_len);
     let paid = inputs.value.get();
     if paid < fee {
-        return Answer::Revert(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }.abi_encode());
+        return Answer::Revert(
+            ArbWasm::ProgramInsufficientValue {
+                have: paid,
+                want: fee,
+            }
+            .abi_encode(),
+        );
     }
     if paid > fee {
-        match ctx.journal_mut().transfer(ARB_WASM, inputs.caller, paid - fee) {
+        match ctx
+            .journal_mut()
+            .transfer(ARB_WASM, inputs.caller, paid - fee)
+        {
             Ok(None) => {}
             Ok(Some(e)) => return reason(format!("refund failed: {e:?}")),
             Err(e) => return reason(e.to_string()),
@@ -309,7 +359,10 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
         dataFee: fee,
         version: params.version,
     };
-    ctx.journal_mut().log(Log { address: ARB_WASM, data: event.encode_log_data() });
+    ctx.journal_mut().log(Log {
+        address: ARB_WASM,
+        data: event.encode_log_data(),
+    });
     tracing::debug!(%program, %codehash, wasm_len, footprint = info.footprint, "program activated");
     Answer::Return((params.version, fee).abi_encode_params())
 }
@@ -328,13 +381,25 @@ fn keepalive(ctx: &mut DevCtx, inputs: &CallInputs, codehash: B256) -> Answer {
     let fee = params.data_fee(record.wasm_len as usize);
     let paid = inputs.value.get();
     if paid < fee {
-        return Answer::Revert(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }.abi_encode());
+        return Answer::Revert(
+            ArbWasm::ProgramInsufficientValue {
+                have: paid,
+                want: fee,
+            }
+            .abi_encode(),
+        );
     }
     record.activated_at = now;
     if let Err(e) = store_record(ctx, codehash, &record) {
         return reason(e);
     }
-    let event = ArbWasm::ProgramLifetimeExtended { codehash, dataFee: fee };
-    ctx.journal_mut().log(Log { address: ARB_WASM, data: event.encode_log_data() });
+    let event = ArbWasm::ProgramLifetimeExtended {
+        codehash,
+        dataFee: fee,
+    };
+    ctx.journal_mut().log(Log {
+        address: ARB_WASM,
+        data: event.encode_log_data(),
+    });
     Answer::Return(Vec::new())
 }

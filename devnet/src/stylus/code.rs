@@ -86,7 +86,11 @@ pub fn decompress(code: &[u8], max_wasm: usize) -> Result<Vec<u8>, ActivationErr
         .read_to_end(&mut wasm)
         .map_err(|e| ActivationError::Decompress(e.to_string()))?;
     if wasm.len() > max_wasm {
-        return Err(ActivationError::TooLarge { what: "uncompressed wasm", size: wasm.len(), limit: max_wasm });
+        return Err(ActivationError::TooLarge {
+            what: "uncompressed wasm",
+            size: wasm.len(),
+            limit: max_wasm,
+        });
     }
     Ok(wasm)
 }
@@ -119,7 +123,13 @@ mod tests {
     #[test]
     fn rejects_oversized_and_foreign_code() {
         let code = compress_wasm(&[0u8; 4096]);
-        assert!(matches!(decompress(&code, 100), Err(ActivationError::TooLarge { .. })));
-        assert!(matches!(decompress(&[0x60, 0x00], 100), Err(ActivationError::NotWasm)));
+        assert!(matches!(
+            decompress(&code, 100),
+            Err(ActivationError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            decompress(&[0x60, 0x00], 100),
+            Err(ActivationError::NotWasm)
+        ));
     }
 }

@@ -160,8 +160,12 @@ impl HostState {
 
     /// Writes every dirty cached slot to the journal, paying EIP-2200/2929/3529 SSTORE gas.
     pub(crate) fn flush_storage(&mut self, fuel: &mut Fuel, clear: bool) -> Result<(), Halt> {
-        let mut dirty: Vec<(U256, U256)> =
-            self.cache.iter().filter(|(_, s)| s.dirty).map(|(k, s)| (*k, s.value)).collect();
+        let mut dirty: Vec<(U256, U256)> = self
+            .cache
+            .iter()
+            .filter(|(_, s)| s.dirty)
+            .map(|(k, s)| (*k, s.value))
+            .collect();
         dirty.sort_by_key(|(k, _)| *k);
         if !dirty.is_empty() && self.frame.is_static {
             return Err(Halt::WriteProtection);
@@ -227,16 +231,22 @@ impl HostState {
                 cost += gas_params.new_account_cost(true, true);
             }
         }
-        let stipend = if transfers { gas_params.call_stipend() } else { 0 };
+        let stipend = if transfers {
+            gas_params.call_stipend()
+        } else {
+            0
+        };
         fuel.charge_gas(cost)?;
         // EIP-150: all but one 64th of what is left.
         let left = fuel.gas_left();
         let forwarded = (left - left / 64).min(gas_requested);
         fuel.charge_gas(forwarded)?;
         let (target, caller, call_value) = match scheme {
-            CallScheme::DelegateCall => {
-                (self.frame.address, self.frame.caller, CallValue::Apparent(self.frame.value))
-            }
+            CallScheme::DelegateCall => (
+                self.frame.address,
+                self.frame.caller,
+                CallValue::Apparent(self.frame.value),
+            ),
             _ => (to, self.frame.address, CallValue::Transfer(value)),
         };
         let inputs = CallInputs {
@@ -253,7 +263,8 @@ impl HostState {
             is_static: self.frame.is_static || scheme == CallScheme::StaticCall,
             charged_new_account_state_gas: false,
         };
-        let result = run_frame(&mut self.ctx, FrameInput::Call(Box::new(inputs))).map_err(Halt::Fatal)?;
+        let result =
+            run_frame(&mut self.ctx, FrameInput::Call(Box::new(inputs))).map_err(Halt::Fatal)?;
         let FrameResult::Call(outcome) = result else {
             return Err(Halt::Fatal("call frame returned a create outcome".into()));
         };
@@ -293,7 +304,8 @@ impl HostState {
         let forwarded = left - left / 64;
         fuel.charge_gas(forwarded)?;
         let inputs = CreateInputs::new(self.frame.address, scheme, endowment, code, forwarded, 0);
-        let result = run_frame(&mut self.ctx, FrameInput::Create(Box::new(inputs))).map_err(Halt::Fatal)?;
+        let result =
+            run_frame(&mut self.ctx, FrameInput::Create(Box::new(inputs))).map_err(Halt::Fatal)?;
         let FrameResult::Create(outcome) = result else {
             return Err(Halt::Fatal("create frame returned a call outcome".into()));
         };
@@ -379,7 +391,9 @@ fn metered<R>(
     f: impl FnOnce(&mut Ctx<'_>, &mut Fuel) -> Result<R, Halt>,
 ) -> Result<R, wasmi::Error> {
     let mut fuel = Fuel(caller.get_fuel()?);
-    let result = fuel.charge_ink(base_ink).and_then(|()| f(caller, &mut fuel));
+    let result = fuel
+        .charge_ink(base_ink)
+        .and_then(|()| f(caller, &mut fuel));
     caller.set_fuel(fuel.0)?;
     result.map_err(wasmi::Error::host)
 }
@@ -391,11 +405,15 @@ fn memory(caller: &Ctx<'_>) -> Result<Memory, Halt> {
 fn read(caller: &Ctx<'_>, ptr: i32, len: usize) -> Result<Vec<u8>, Halt> {
     let mem = memory(caller)?;
     let start = ptr as u32 as usize;
-    if start.checked_add(len).is_none_or(|end| end > mem.data_size(caller)) {
+    if start
+        .checked_add(len)
+        .is_none_or(|end| end > mem.data_size(caller))
+    {
         return Err(Halt::MemoryAccess);
     }
     let mut buf = vec![0u8; len];
-    mem.read(caller, start, &mut buf).map_err(|_| Halt::MemoryAccess)?;
+    mem.read(caller, start, &mut buf)
+        .map_err(|_| Halt::MemoryAccess)?;
     Ok(buf)
 }
 
@@ -409,7 +427,8 @@ fn read_address(caller: &Ctx<'_>, ptr: i32) -> Result<Address, Halt> {
 
 fn write(caller: &mut Ctx<'_>, ptr: i32, data: &[u8]) -> Result<(), Halt> {
     let mem = memory(caller)?;
-    mem.write(caller, ptr as u32 as usize, data).map_err(|_| Halt::MemoryAccess)
+    mem.write(caller, ptr as u32 as usize, data)
+        .map_err(|_| Halt::MemoryAccess)
 }
 
 fn write_u32(caller: &mut Ctx<'_>, ptr: i32, value: u32) -> Result<(), Halt> {
@@ -422,16 +441,22 @@ const I64: ValType = ValType::I64;
 /// Signatures of every hostio the devnet links, for activation's import check.
 pub(crate) fn hostio_signature(module: &str, name: &str) -> Option<FuncType> {
     let sig = |params: &[ValType], results: &[ValType]| {
-        Some(FuncType::new(params.iter().copied(), results.iter().copied()))
+        Some(FuncType::new(
+            params.iter().copied(),
+            results.iter().copied(),
+        ))
     };
     match (module, name) {
         ("vm_hooks", name) => match name {
             "read_args" | "contract_address" | "msg_sender" | "msg_value" | "tx_origin"
             | "tx_gas_price" | "block_basefee" | "block_coinbase" => sig(&[I32], &[]),
-            "write_result" | "storage_load_bytes32" | "storage_cache_bytes32" | "account_balance"
-            | "account_codehash" | "transient_load_bytes32" | "transient_store_bytes32" => {
-                sig(&[I32, I32], &[])
-            }
+            "write_result"
+            | "storage_load_bytes32"
+            | "storage_cache_bytes32"
+            | "account_balance"
+            | "account_codehash"
+            | "transient_load_bytes32"
+            | "transient_store_bytes32" => sig(&[I32, I32], &[]),
             "storage_flush_cache" | "pay_for_memory_grow" | "exit_early" => sig(&[I32], &[]),
             "account_code" => sig(&[I32, I32, I32, I32], &[I32]),
             "account_code_size" => sig(&[I32], &[I32]),
@@ -475,120 +500,185 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
         })
     })?;
     l.func_wrap(M, "write_result", |mut c: Ctx<'_>, data: i32, len: i32| {
-        metered(&mut c, HOSTIO_INK + write_bytes_ink(len as u32 as usize), |c, _| {
-            let out = read(c, data, len as u32 as usize)?;
-            c.data_mut().output = out;
-            Ok(())
-        })
+        metered(
+            &mut c,
+            HOSTIO_INK + write_bytes_ink(len as u32 as usize),
+            |c, _| {
+                let out = read(c, data, len as u32 as usize)?;
+                c.data_mut().output = out;
+                Ok(())
+            },
+        )
     })?;
     l.func_wrap(M, "exit_early", |mut c: Ctx<'_>, status: i32| {
-        metered(&mut c, HOSTIO_INK, |_, _| Err::<(), _>(Halt::Exit(status as u32)))
+        metered(&mut c, HOSTIO_INK, |_, _| {
+            Err::<(), _>(Halt::Exit(status as u32))
+        })
     })?;
 
     // --- storage ---
-    l.func_wrap(M, "storage_load_bytes32", |mut c: Ctx<'_>, key: i32, dest: i32| {
-        metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
-            let key = U256::from_be_bytes(read_word(c, key)?.0);
-            let state = c.data_mut();
-            let value = if let Some(slot) = state.cache.get(&key) {
-                let cost = state.ctx.cfg.gas_params.warm_storage_read_cost();
-                fuel.charge_gas(cost)?;
-                state.split.storage += cost;
-                slot.value
-            } else {
-                let address = state.frame.address;
-                let load = state
-                    .ctx
-                    .journal_mut()
-                    .sload(address, key)
-                    .map_err(|e| Halt::Fatal(e.to_string()))?;
-                let gas_params = &state.ctx.cfg.gas_params;
-                let cost = if load.is_cold {
-                    gas_params.cold_storage_cost()
+    l.func_wrap(
+        M,
+        "storage_load_bytes32",
+        |mut c: Ctx<'_>, key: i32, dest: i32| {
+            metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
+                let key = U256::from_be_bytes(read_word(c, key)?.0);
+                let state = c.data_mut();
+                let value = if let Some(slot) = state.cache.get(&key) {
+                    let cost = state.ctx.cfg.gas_params.warm_storage_read_cost();
+                    fuel.charge_gas(cost)?;
+                    state.split.storage += cost;
+                    slot.value
                 } else {
-                    gas_params.warm_storage_read_cost()
+                    let address = state.frame.address;
+                    let load = state
+                        .ctx
+                        .journal_mut()
+                        .sload(address, key)
+                        .map_err(|e| Halt::Fatal(e.to_string()))?;
+                    let gas_params = &state.ctx.cfg.gas_params;
+                    let cost = if load.is_cold {
+                        gas_params.cold_storage_cost()
+                    } else {
+                        gas_params.warm_storage_read_cost()
+                    };
+                    fuel.charge_gas(cost)?;
+                    state.split.storage += cost;
+                    state.cache.insert(
+                        key,
+                        CachedSlot {
+                            value: load.data,
+                            dirty: false,
+                        },
+                    );
+                    load.data
                 };
-                fuel.charge_gas(cost)?;
-                state.split.storage += cost;
-                state.cache.insert(key, CachedSlot { value: load.data, dirty: false });
-                load.data
-            };
-            write(c, dest, &value.to_be_bytes::<32>())
-        })
-    })?;
-    l.func_wrap(M, "storage_cache_bytes32", |mut c: Ctx<'_>, key: i32, value: i32| {
-        metered(&mut c, HOSTIO_INK + 2 * PTR_INK, |c, fuel| {
-            if fuel.gas_left() <= SSTORE_SENTRY_GAS {
-                return Err(Halt::OutOfInk);
-            }
-            let key = U256::from_be_bytes(read_word(c, key)?.0);
-            let value = U256::from_be_bytes(read_word(c, value)?.0);
-            c.data_mut().cache.insert(key, CachedSlot { value, dirty: true });
-            Ok(())
-        })
-    })?;
+                write(c, dest, &value.to_be_bytes::<32>())
+            })
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "storage_cache_bytes32",
+        |mut c: Ctx<'_>, key: i32, value: i32| {
+            metered(&mut c, HOSTIO_INK + 2 * PTR_INK, |c, fuel| {
+                if fuel.gas_left() <= SSTORE_SENTRY_GAS {
+                    return Err(Halt::OutOfInk);
+                }
+                let key = U256::from_be_bytes(read_word(c, key)?.0);
+                let value = U256::from_be_bytes(read_word(c, value)?.0);
+                c.data_mut()
+                    .cache
+                    .insert(key, CachedSlot { value, dirty: true });
+                Ok(())
+            })
+        },
+    )?;
     l.func_wrap(M, "storage_flush_cache", |mut c: Ctx<'_>, clear: i32| {
-        metered(&mut c, HOSTIO_INK + EVM_API_INK, |c, fuel| c.data_mut().flush_storage(fuel, clear != 0))
-    })?;
-    l.func_wrap(M, "transient_load_bytes32", |mut c: Ctx<'_>, key: i32, dest: i32| {
-        metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
-            let key = U256::from_be_bytes(read_word(c, key)?.0);
-            let state = c.data_mut();
-            let address = state.frame.address;
-            let value = state.ctx.journal_mut().tload(address, key);
-            fuel.charge_gas(state.ctx.cfg.gas_params.warm_storage_read_cost())?;
-            write(c, dest, &value.to_be_bytes::<32>())
+        metered(&mut c, HOSTIO_INK + EVM_API_INK, |c, fuel| {
+            c.data_mut().flush_storage(fuel, clear != 0)
         })
     })?;
-    l.func_wrap(M, "transient_store_bytes32", |mut c: Ctx<'_>, key: i32, value: i32| {
-        metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
-            let key = U256::from_be_bytes(read_word(c, key)?.0);
-            let value = U256::from_be_bytes(read_word(c, value)?.0);
-            let state = c.data_mut();
-            if state.frame.is_static {
-                return Err(Halt::WriteProtection);
-            }
-            fuel.charge_gas(state.ctx.cfg.gas_params.warm_storage_read_cost())?;
-            let address = state.frame.address;
-            state.ctx.journal_mut().tstore(address, key, value);
-            Ok(())
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "transient_load_bytes32",
+        |mut c: Ctx<'_>, key: i32, dest: i32| {
+            metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
+                let key = U256::from_be_bytes(read_word(c, key)?.0);
+                let state = c.data_mut();
+                let address = state.frame.address;
+                let value = state.ctx.journal_mut().tload(address, key);
+                fuel.charge_gas(state.ctx.cfg.gas_params.warm_storage_read_cost())?;
+                write(c, dest, &value.to_be_bytes::<32>())
+            })
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "transient_store_bytes32",
+        |mut c: Ctx<'_>, key: i32, value: i32| {
+            metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
+                let key = U256::from_be_bytes(read_word(c, key)?.0);
+                let value = U256::from_be_bytes(read_word(c, value)?.0);
+                let state = c.data_mut();
+                if state.frame.is_static {
+                    return Err(Halt::WriteProtection);
+                }
+                fuel.charge_gas(state.ctx.cfg.gas_params.warm_storage_read_cost())?;
+                let address = state.frame.address;
+                state.ctx.journal_mut().tstore(address, key, value);
+                Ok(())
+            })
+        },
+    )?;
 
     // --- calls ---
     l.func_wrap(
         M,
         "call_contract",
         |mut c: Ctx<'_>, to: i32, data: i32, len: i32, value: i32, gas: i64, ret_len: i32| {
-            call_hostio(&mut c, CallScheme::Call, to, data, len, Some(value), gas, ret_len)
+            call_hostio(
+                &mut c,
+                CallScheme::Call,
+                to,
+                data,
+                len,
+                Some(value),
+                gas,
+                ret_len,
+            )
         },
     )?;
     l.func_wrap(
         M,
         "delegate_call_contract",
         |mut c: Ctx<'_>, to: i32, data: i32, len: i32, gas: i64, ret_len: i32| {
-            call_hostio(&mut c, CallScheme::DelegateCall, to, data, len, None, gas, ret_len)
+            call_hostio(
+                &mut c,
+                CallScheme::DelegateCall,
+                to,
+                data,
+                len,
+                None,
+                gas,
+                ret_len,
+            )
         },
     )?;
     l.func_wrap(
         M,
         "static_call_contract",
         |mut c: Ctx<'_>, to: i32, data: i32, len: i32, gas: i64, ret_len: i32| {
-            call_hostio(&mut c, CallScheme::StaticCall, to, data, len, None, gas, ret_len)
+            call_hostio(
+                &mut c,
+                CallScheme::StaticCall,
+                to,
+                data,
+                len,
+                None,
+                gas,
+                ret_len,
+            )
         },
     )?;
-    l.func_wrap(M, "read_return_data", |mut c: Ctx<'_>, dest: i32, offset: i32, size: i32| {
-        let total = c.data().return_data.len();
-        let offset = (offset as u32 as usize).min(total);
-        let size = (size as u32 as usize).min(total - offset);
-        metered(&mut c, HOSTIO_INK + read_bytes_ink(size), |c, _| {
-            let data = c.data().return_data.slice(offset..offset + size);
-            write(c, dest, &data)?;
-            Ok(size as i32)
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "read_return_data",
+        |mut c: Ctx<'_>, dest: i32, offset: i32, size: i32| {
+            let total = c.data().return_data.len();
+            let offset = (offset as u32 as usize).min(total);
+            let size = (size as u32 as usize).min(total - offset);
+            metered(&mut c, HOSTIO_INK + read_bytes_ink(size), |c, _| {
+                let data = c.data().return_data.slice(offset..offset + size);
+                write(c, dest, &data)?;
+                Ok(size as i32)
+            })
+        },
+    )?;
     l.func_wrap(M, "return_data_size", |mut c: Ctx<'_>| {
-        metered(&mut c, HOSTIO_INK, |c, _| Ok(c.data().return_data.len() as i32))
+        metered(&mut c, HOSTIO_INK, |c, _| {
+            Ok(c.data().return_data.len() as i32)
+        })
     })?;
     l.func_wrap(
         M,
@@ -600,62 +690,104 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
     l.func_wrap(
         M,
         "create2",
-        |mut c: Ctx<'_>, code: i32, len: i32, endowment: i32, salt: i32, contract: i32, revert_len: i32| {
-            create_hostio(&mut c, code, len, endowment, Some(salt), contract, revert_len)
+        |mut c: Ctx<'_>,
+         code: i32,
+         len: i32,
+         endowment: i32,
+         salt: i32,
+         contract: i32,
+         revert_len: i32| {
+            create_hostio(
+                &mut c,
+                code,
+                len,
+                endowment,
+                Some(salt),
+                contract,
+                revert_len,
+            )
         },
     )?;
 
     // --- logs and hashing ---
-    l.func_wrap(M, "emit_log", |mut c: Ctx<'_>, data: i32, len: i32, topics: i32| {
-        let len = len as u32 as usize;
-        metered(&mut c, HOSTIO_INK + EVM_API_INK + write_bytes_ink(len), |c, fuel| {
-            let topics = topics as u32 as usize;
-            if topics > 4 || topics * 32 > len {
-                return Err(Halt::Invalid("log with more than 4 topics or topics past the data"));
-            }
-            if c.data().frame.is_static {
-                return Err(Halt::WriteProtection);
-            }
-            let bytes = read(c, data, len)?;
-            let state = c.data_mut();
-            let cost = state.ctx.cfg.gas_params.log_cost(topics as u8, (len - topics * 32) as u64);
-            fuel.charge_gas(cost)?;
-            state.split.logs += cost;
-            let topic_list: Vec<B256> = bytes[..topics * 32].chunks(32).map(B256::from_slice).collect();
-            let log = Log {
-                address: state.frame.address,
-                data: LogData::new_unchecked(topic_list, Bytes::copy_from_slice(&bytes[topics * 32..])),
-            };
-            state.ctx.journal_mut().log(log);
-            Ok(())
-        })
-    })?;
-    l.func_wrap(M, "native_keccak256", |mut c: Ctx<'_>, data: i32, len: i32, out: i32| {
-        let len = len as u32 as usize;
-        metered(&mut c, HOSTIO_INK + 2 * PTR_INK, |c, fuel| {
-            fuel.charge_gas(c.data().ctx.cfg.gas_params.keccak256_cost(len))?;
-            let bytes = read(c, data, len)?;
-            write(c, out, keccak256(bytes).as_slice())
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "emit_log",
+        |mut c: Ctx<'_>, data: i32, len: i32, topics: i32| {
+            let len = len as u32 as usize;
+            metered(
+                &mut c,
+                HOSTIO_INK + EVM_API_INK + write_bytes_ink(len),
+                |c, fuel| {
+                    let topics = topics as u32 as usize;
+                    if topics > 4 || topics * 32 > len {
+                        return Err(Halt::Invalid(
+                            "log with more than 4 topics or topics past the data",
+                        ));
+                    }
+                    if c.data().frame.is_static {
+                        return Err(Halt::WriteProtection);
+                    }
+                    let bytes = read(c, data, len)?;
+                    let state = c.data_mut();
+                    let cost = state
+                        .ctx
+                        .cfg
+                        .gas_params
+                        .log_cost(topics as u8, (len - topics * 32) as u64);
+                    fuel.charge_gas(cost)?;
+                    state.split.logs += cost;
+                    let topic_list: Vec<B256> = bytes[..topics * 32]
+                        .chunks(32)
+                        .map(B256::from_slice)
+                        .collect();
+                    let log = Log {
+                        address: state.frame.address,
+                        data: LogData::new_unchecked(
+                            topic_list,
+                            Bytes::copy_from_slice(&bytes[topics * 32..]),
+                        ),
+                    };
+                    state.ctx.journal_mut().log(log);
+                    Ok(())
+                },
+            )
+        },
+    )?;
+    l.func_wrap(
+        M,
+        "native_keccak256",
+        |mut c: Ctx<'_>, data: i32, len: i32, out: i32| {
+            let len = len as u32 as usize;
+            metered(&mut c, HOSTIO_INK + 2 * PTR_INK, |c, fuel| {
+                fuel.charge_gas(c.data().ctx.cfg.gas_params.keccak256_cost(len))?;
+                let bytes = read(c, data, len)?;
+                write(c, out, keccak256(bytes).as_slice())
+            })
+        },
+    )?;
 
     // --- accounts ---
-    l.func_wrap(M, "account_balance", |mut c: Ctx<'_>, address: i32, dest: i32| {
-        metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
-            let address = read_address(c, address)?;
-            let state = c.data_mut();
-            state.touch_account(address, fuel)?;
-            let balance = state
-                .ctx
-                .journal_mut()
-                .load_account(address)
-                .map_err(|e| Halt::Fatal(e.to_string()))?
-                .data
-                .info
-                .balance;
-            write(c, dest, &balance.to_be_bytes::<32>())
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "account_balance",
+        |mut c: Ctx<'_>, address: i32, dest: i32| {
+            metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
+                let address = read_address(c, address)?;
+                let state = c.data_mut();
+                state.touch_account(address, fuel)?;
+                let balance = state
+                    .ctx
+                    .journal_mut()
+                    .load_account(address)
+                    .map_err(|e| Halt::Fatal(e.to_string()))?
+                    .data
+                    .info
+                    .balance;
+                write(c, dest, &balance.to_be_bytes::<32>())
+            })
+        },
+    )?;
     l.func_wrap(
         M,
         "account_code",
@@ -664,7 +796,12 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
                 let address = read_address(c, address)?;
                 let state = c.data_mut();
                 state.touch_account(address, fuel)?;
-                let code = state.ctx.journal_mut().code(address).map_err(|e| Halt::Fatal(e.to_string()))?.data;
+                let code = state
+                    .ctx
+                    .journal_mut()
+                    .code(address)
+                    .map_err(|e| Halt::Fatal(e.to_string()))?
+                    .data;
                 let offset = (offset as u32 as usize).min(code.len());
                 let size = (size as u32 as usize).min(code.len() - offset);
                 fuel.charge_ink(read_bytes_ink(size))?;
@@ -679,19 +816,33 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
             let address = read_address(c, address)?;
             let state = c.data_mut();
             state.touch_account(address, fuel)?;
-            let code = state.ctx.journal_mut().code(address).map_err(|e| Halt::Fatal(e.to_string()))?.data;
+            let code = state
+                .ctx
+                .journal_mut()
+                .code(address)
+                .map_err(|e| Halt::Fatal(e.to_string()))?
+                .data;
             Ok(code.len() as i32)
         })
     })?;
-    l.func_wrap(M, "account_codehash", |mut c: Ctx<'_>, address: i32, dest: i32| {
-        metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
-            let address = read_address(c, address)?;
-            let state = c.data_mut();
-            state.touch_account(address, fuel)?;
-            let hash = state.ctx.journal_mut().code_hash(address).map_err(|e| Halt::Fatal(e.to_string()))?.data;
-            write(c, dest, hash.as_slice())
-        })
-    })?;
+    l.func_wrap(
+        M,
+        "account_codehash",
+        |mut c: Ctx<'_>, address: i32, dest: i32| {
+            metered(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK, |c, fuel| {
+                let address = read_address(c, address)?;
+                let state = c.data_mut();
+                state.touch_account(address, fuel)?;
+                let hash = state
+                    .ctx
+                    .journal_mut()
+                    .code_hash(address)
+                    .map_err(|e| Halt::Fatal(e.to_string()))?
+                    .data;
+                write(c, dest, hash.as_slice())
+            })
+        },
+    )?;
     l.func_wrap(M, "contract_address", |mut c: Ctx<'_>, dest: i32| {
         metered(&mut c, HOSTIO_INK + PTR_INK, |c, _| {
             let address = c.data().frame.address;
@@ -713,16 +864,24 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
         })
     })?;
     l.func_wrap(M, "chainid", |mut c: Ctx<'_>| {
-        metered(&mut c, HOSTIO_INK, |c, _| Ok(c.data().ctx.cfg.chain_id as i64))
+        metered(&mut c, HOSTIO_INK, |c, _| {
+            Ok(c.data().ctx.cfg.chain_id as i64)
+        })
     })?;
     l.func_wrap(M, "block_gas_limit", |mut c: Ctx<'_>| {
-        metered(&mut c, HOSTIO_INK, |c, _| Ok(c.data().ctx.block.gas_limit as i64))
+        metered(&mut c, HOSTIO_INK, |c, _| {
+            Ok(c.data().ctx.block.gas_limit as i64)
+        })
     })?;
     l.func_wrap(M, "block_number", |mut c: Ctx<'_>| {
-        metered(&mut c, HOSTIO_INK, |c, _| Ok(c.data().ctx.block.number.saturating_to::<u64>() as i64))
+        metered(&mut c, HOSTIO_INK, |c, _| {
+            Ok(c.data().ctx.block.number.saturating_to::<u64>() as i64)
+        })
     })?;
     l.func_wrap(M, "block_timestamp", |mut c: Ctx<'_>| {
-        metered(&mut c, HOSTIO_INK, |c, _| Ok(c.data().ctx.block.timestamp.saturating_to::<u64>() as i64))
+        metered(&mut c, HOSTIO_INK, |c, _| {
+            Ok(c.data().ctx.block.timestamp.saturating_to::<u64>() as i64)
+        })
     })?;
     l.func_wrap(M, "evm_gas_left", |mut c: Ctx<'_>| {
         metered(&mut c, HOSTIO_INK, |_, fuel| Ok(fuel.gas_left() as i64))
@@ -739,7 +898,14 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
             let state = c.data_mut();
             let p = state.params;
             let chain = &mut state.ctx.chain;
-            let cost = super::ink::memory_gas(pages, chain.open_pages, chain.ever_pages, p.free_pages, p.page_gas, p.page_ramp);
+            let cost = super::ink::memory_gas(
+                pages,
+                chain.open_pages,
+                chain.ever_pages,
+                p.free_pages,
+                p.page_gas,
+                p.page_ramp,
+            );
             fuel.charge_gas(cost)?;
             chain.open_pages = chain.open_pages.saturating_add(pages);
             chain.ever_pages = chain.ever_pages.max(chain.open_pages);
@@ -750,7 +916,13 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
     l.func_wrap(M, "msg_reentrant", |mut c: Ctx<'_>| {
         metered(&mut c, HOSTIO_INK, |c, _| {
             let state = c.data();
-            let open = state.ctx.chain.active.get(&state.frame.address).copied().unwrap_or(0);
+            let open = state
+                .ctx
+                .chain
+                .active
+                .get(&state.frame.address)
+                .copied()
+                .unwrap_or(0);
             Ok(i32::from(open > 1))
         })
     })?;
@@ -769,12 +941,17 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
     l.func_wrap(M, "tx_gas_price", |mut c: Ctx<'_>, dest: i32| {
         metered(&mut c, HOSTIO_INK + PTR_INK, |c, _| {
             let ctx = &c.data().ctx;
-            let price = U256::from(revm::context::Transaction::effective_gas_price(&ctx.tx, u128::from(ctx.block.basefee)));
+            let price = U256::from(revm::context::Transaction::effective_gas_price(
+                &ctx.tx,
+                u128::from(ctx.block.basefee),
+            ));
             write(c, dest, &price.to_be_bytes::<32>())
         })
     })?;
     l.func_wrap(M, "tx_ink_price", |mut c: Ctx<'_>| {
-        metered(&mut c, HOSTIO_INK, |c, _| Ok(c.data().params.ink_price as i32))
+        metered(&mut c, HOSTIO_INK, |c, _| {
+            Ok(c.data().params.ink_price as i32)
+        })
     })?;
     l.func_wrap(M, "tx_origin", |mut c: Ctx<'_>, dest: i32| {
         metered(&mut c, HOSTIO_INK + PTR_INK, |c, _| {
@@ -789,10 +966,26 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
             tracing::debug!(target: "stylus::console", "{}", String::from_utf8_lossy(&bytes));
         }
     })?;
-    l.func_wrap("console", "log_i32", |_: Ctx<'_>, v: i32| tracing::debug!(target: "stylus::console", "{v}"))?;
-    l.func_wrap("console", "log_i64", |_: Ctx<'_>, v: i64| tracing::debug!(target: "stylus::console", "{v}"))?;
-    l.func_wrap("console", "log_f32", |_: Ctx<'_>, v: f32| tracing::debug!(target: "stylus::console", "{v}"))?;
-    l.func_wrap("console", "log_f64", |_: Ctx<'_>, v: f64| tracing::debug!(target: "stylus::console", "{v}"))?;
+    l.func_wrap(
+        "console",
+        "log_i32",
+        |_: Ctx<'_>, v: i32| tracing::debug!(target: "stylus::console", "{v}"),
+    )?;
+    l.func_wrap(
+        "console",
+        "log_i64",
+        |_: Ctx<'_>, v: i64| tracing::debug!(target: "stylus::console", "{v}"),
+    )?;
+    l.func_wrap(
+        "console",
+        "log_f32",
+        |_: Ctx<'_>, v: f32| tracing::debug!(target: "stylus::console", "{v}"),
+    )?;
+    l.func_wrap(
+        "console",
+        "log_f64",
+        |_: Ctx<'_>, v: f64| tracing::debug!(target: "stylus::console", "{v}"),
+    )?;
     Ok(l)
 }
 
@@ -808,18 +1001,24 @@ fn call_hostio(
     ret_len: i32,
 ) -> Result<i32, wasmi::Error> {
     let len = len as u32 as usize;
-    metered(c, HOSTIO_INK + 3 * PTR_INK + EVM_API_INK + write_bytes_ink(len), |c, fuel| {
-        let to = read_address(c, to)?;
-        let calldata = Bytes::from(read(c, data, len)?);
-        let value = match value {
-            Some(ptr) => U256::from_be_bytes(read_word(c, ptr)?.0),
-            None => U256::ZERO,
-        };
-        let status = c.data_mut().call(fuel, scheme, to, calldata, value, gas as u64)?;
-        let n = c.data().return_data.len() as u32;
-        write_u32(c, ret_len, n)?;
-        Ok(i32::from(status))
-    })
+    metered(
+        c,
+        HOSTIO_INK + 3 * PTR_INK + EVM_API_INK + write_bytes_ink(len),
+        |c, fuel| {
+            let to = read_address(c, to)?;
+            let calldata = Bytes::from(read(c, data, len)?);
+            let value = match value {
+                Some(ptr) => U256::from_be_bytes(read_word(c, ptr)?.0),
+                None => U256::ZERO,
+            };
+            let status = c
+                .data_mut()
+                .call(fuel, scheme, to, calldata, value, gas as u64)?;
+            let n = c.data().return_data.len() as u32;
+            write_u32(c, ret_len, n)?;
+            Ok(i32::from(status))
+        },
+    )
 }
 
 fn create_hostio(
@@ -832,16 +1031,20 @@ fn create_hostio(
     revert_len: i32,
 ) -> Result<(), wasmi::Error> {
     let len = len as u32 as usize;
-    metered(c, HOSTIO_INK + 3 * PTR_INK + EVM_API_INK + write_bytes_ink(len), |c, fuel| {
-        let code = Bytes::from(read(c, code, len)?);
-        let endowment = U256::from_be_bytes(read_word(c, endowment)?.0);
-        let salt = match salt {
-            Some(ptr) => Some(U256::from_be_bytes(read_word(c, ptr)?.0)),
-            None => None,
-        };
-        let address = c.data_mut().create(fuel, code, endowment, salt)?;
-        write(c, contract, address.as_slice())?;
-        let n = c.data().return_data.len() as u32;
-        write_u32(c, revert_len, n)
-    })
+    metered(
+        c,
+        HOSTIO_INK + 3 * PTR_INK + EVM_API_INK + write_bytes_ink(len),
+        |c, fuel| {
+            let code = Bytes::from(read(c, code, len)?);
+            let endowment = U256::from_be_bytes(read_word(c, endowment)?.0);
+            let salt = match salt {
+                Some(ptr) => Some(U256::from_be_bytes(read_word(c, ptr)?.0)),
+                None => None,
+            };
+            let address = c.data_mut().create(fuel, code, endowment, salt)?;
+            write(c, contract, address.as_slice())?;
+            let n = c.data().return_data.len() as u32;
+            write_u32(c, revert_len, n)
+        },
+    )
 }

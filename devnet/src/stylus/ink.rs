@@ -125,7 +125,14 @@ pub fn operator_costs() -> OperatorCost {
 /// `2^(pages * page_ramp / 2^32)`, which follows the same curve closely enough for tests (it is
 /// a few gas at the 17 pages of Rust's default stack and grows steeply towards the 128-page
 /// limit).
-pub fn memory_gas(pages: u16, open: u16, ever: u16, free_pages: u16, page_gas: u16, page_ramp: u64) -> u64 {
+pub fn memory_gas(
+    pages: u16,
+    open: u16,
+    ever: u16,
+    free_pages: u16,
+    page_gas: u16,
+    page_ramp: u64,
+) -> u64 {
     let new_open = open.saturating_add(pages);
     let new_ever = ever.max(new_open);
     if new_ever <= free_pages {

@@ -56,7 +56,11 @@ impl StylusRuntime {
             .compilation_mode(CompilationMode::Eager);
         let engine = Engine::new(&config);
         let linker = hostio::linker(&engine)?;
-        Ok(Self { engine, linker, modules: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            engine,
+            linker,
+            modules: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The compiled module of `codehash`, compiling `wasm()` on a cache miss.
@@ -65,7 +69,10 @@ impl StylusRuntime {
         codehash: B256,
         wasm: impl FnOnce() -> Result<Vec<u8>, String>,
     ) -> Result<Module, String> {
-        let mut modules = self.modules.lock().map_err(|_| "module cache poisoned".to_string())?;
+        let mut modules = self
+            .modules
+            .lock()
+            .map_err(|_| "module cache poisoned".to_string())?;
         if let Some(module) = modules.get(&codehash) {
             return Ok(module.clone());
         }
@@ -94,7 +101,11 @@ pub struct StylusChain {
 
 impl StylusChain {
     pub(crate) fn new(runtime: Arc<StylusRuntime>, params: StylusParams) -> Self {
-        Self { runtime: Some(runtime), params, ..Default::default() }
+        Self {
+            runtime: Some(runtime),
+            params,
+            ..Default::default()
+        }
     }
 
     /// Clears the per-transaction counters.

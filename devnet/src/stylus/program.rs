@@ -49,13 +49,21 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         Err(e) => return revert(gas, Bytes::from(e.into_bytes())),
     };
     if record.version != params.version {
-        let err = ArbWasm::ProgramNeedsUpgrade { version: record.version, stylusVersion: params.version };
+        let err = ArbWasm::ProgramNeedsUpgrade {
+            version: record.version,
+            stylusVersion: params.version,
+        };
         return revert(gas, err.abi_encode().into());
     }
     let now = ctx.block.timestamp.saturating_to::<u64>();
     let age = now.saturating_sub(record.activated_at);
     if age > params.expiry_seconds() {
-        return revert(gas, ArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode().into());
+        return revert(
+            gas,
+            ArbWasm::ProgramExpired { ageInSeconds: age }
+                .abi_encode()
+                .into(),
+        );
     }
     let code_bytes = bytecode.original_byte_slice();
     let module = match runtime.module(*codehash, || {
@@ -105,8 +113,8 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     let mut split = run.split;
     split.entry += entry;
     let used_in_program = (gas_limit - entry).saturating_sub(run.gas_left);
-    split.wasm = used_in_program
-        .saturating_sub(split.storage + split.logs + split.calls + split.memory);
+    split.wasm =
+        used_in_program.saturating_sub(split.storage + split.logs + split.calls + split.memory);
     chain.split.add(&split);
 
     let mut gas = Gas::new(gas_limit);
@@ -148,7 +156,7 @@ fn execute(
     let mut store = Store::new(&runtime.engine, HostState::new(owned, frame, params, args));
     store.limiter(|state| &mut state.limits);
     let fuel_budget = gas.saturating_mul(FUEL_PER_GAS);
-    let entered = store.set_fuel(fuel_budget).map_err(wasmi::Error::from).and_then(|()| {
+    let entered = store.set_fuel(fuel_budget).and_then(|()| {
         let instance = runtime.linker.instantiate_and_start(&mut store, module)?;
         let memory = instance.get_memory(&store, "memory");
         store.data_mut().memory = memory;
@@ -175,7 +183,13 @@ fn execute(
         Status::OutOfInk => Bytes::new(),
         _ => Bytes::from(state.output),
     };
-    Run { status, output, gas_left: fuel.gas_left(), refund: state.refund, split: state.split }
+    Run {
+        status,
+        output,
+        gas_left: fuel.gas_left(),
+        refund: state.refund,
+        split: state.split,
+    }
 }
 
 fn classify(error: &wasmi::Error) -> Status {

@@ -95,16 +95,26 @@ pub fn validate(
                 }
                 for import in reader.into_imports() {
                     let import = import.map_err(|e| ActivationError::Invalid(e.to_string()))?;
-                    if import.module.len() > limits::MAX_NAME_LEN || import.name.len() > limits::MAX_NAME_LEN {
+                    if import.module.len() > limits::MAX_NAME_LEN
+                        || import.name.len() > limits::MAX_NAME_LEN
+                    {
                         return Err(rule("import name too long"));
                     }
                     let TypeRef::Func(index) = import.ty else {
-                        return Err(rule(format!("non-function import {}.{}", import.module, import.name)));
+                        return Err(rule(format!(
+                            "non-function import {}.{}",
+                            import.module, import.name
+                        )));
                     };
                     let Some(expected) = hostio_sig(import.module, import.name) else {
-                        return Err(rule(format!("unknown import {}.{}", import.module, import.name)));
+                        return Err(rule(format!(
+                            "unknown import {}.{}",
+                            import.module, import.name
+                        )));
                     };
-                    let actual = types.get(index as usize).ok_or_else(|| rule("bad import type"))?;
+                    let actual = types
+                        .get(index as usize)
+                        .ok_or_else(|| rule("bad import type"))?;
                     if *actual != expected {
                         return Err(rule(format!(
                             "import {}.{} has signature {actual:?}, expected {expected:?}",
@@ -138,10 +148,8 @@ pub fn validate(
                     footprint = memory.initial;
                 }
             }
-            Payload::GlobalSection(reader) => {
-                if reader.count() > limits::MAX_GLOBALS {
-                    return Err(rule("too many globals"));
-                }
+            Payload::GlobalSection(reader) if reader.count() > limits::MAX_GLOBALS => {
+                return Err(rule("too many globals"));
             }
             Payload::ExportSection(reader) => {
                 for export in reader {
@@ -182,13 +190,13 @@ pub fn validate(
                     }
                 }
             }
-            Payload::DataSection(reader) => {
-                if reader.count() > limits::MAX_DATA_SEGMENTS {
-                    return Err(rule("too many data segments"));
-                }
+            Payload::DataSection(reader) if reader.count() > limits::MAX_DATA_SEGMENTS => {
+                return Err(rule("too many data segments"));
             }
             Payload::CodeSectionEntry(body) => {
-                let locals = body.get_locals_reader().map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                let locals = body
+                    .get_locals_reader()
+                    .map_err(|e| ActivationError::Invalid(e.to_string()))?;
                 let mut count = 0u32;
                 for local in locals {
                     let (n, _) = local.map_err(|e| ActivationError::Invalid(e.to_string()))?;
@@ -197,11 +205,14 @@ pub fn validate(
                 if count > limits::MAX_LOCALS {
                     return Err(rule(format!("too many locals: {count}")));
                 }
-                let ops = body.get_operators_reader().map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                let ops = body
+                    .get_operators_reader()
+                    .map_err(|e| ActivationError::Invalid(e.to_string()))?;
                 let mut opcodes = 0usize;
                 let mut ops = ops;
                 while !ops.eof() {
-                    ops.read().map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    ops.read()
+                        .map_err(|e| ActivationError::Invalid(e.to_string()))?;
                     opcodes += 1;
                     if opcodes > limits::MAX_OPCODES_PER_FUNC {
                         return Err(rule("function too long"));
@@ -219,7 +230,9 @@ pub fn validate(
         return Err(rule("memory not exported as `memory`"));
     }
     if footprint > u64::from(page_limit) {
-        return Err(rule(format!("initial memory {footprint} pages exceeds page limit {page_limit}")));
+        return Err(rule(format!(
+            "initial memory {footprint} pages exceeds page limit {page_limit}"
+        )));
     }
     let Some(entry) = entrypoint else {
         return Err(rule("missing export user_entrypoint"));
@@ -234,5 +247,8 @@ pub fn validate(
     if ty.params() != [ValType::I32] || ty.results() != [ValType::I32] {
         return Err(rule("user_entrypoint must be (i32) -> i32"));
     }
-    Ok(ProgramInfo { footprint: footprint as u16, imports })
+    Ok(ProgramInfo {
+        footprint: footprint as u16,
+        imports,
+    })
 }

@@ -1,5 +1,11 @@
 //! Shared test helpers: building the Stylus fixture and ABI bindings.
-#![allow(dead_code, missing_docs, unreachable_pub)]
+#![allow(
+    dead_code,
+    missing_docs,
+    unreachable_pub,
+    clippy::expect_used,
+    clippy::unwrap_used
+)]
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -44,7 +50,9 @@ pub fn minimal_proxy_init_code(implementation: alloy_primitives::Address) -> Vec
     let mut code = vec![0x3d, 0x60, 0x2d, 0x80, 0x60, 0x0a, 0x3d, 0x39, 0x81, 0xf3];
     code.extend_from_slice(&[0x36, 0x3d, 0x3d, 0x37, 0x3d, 0x3d, 0x3d, 0x36, 0x3d, 0x73]);
     code.extend_from_slice(implementation.as_slice());
-    code.extend_from_slice(&[0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x2b, 0x57, 0xfd, 0x5b, 0xf3]);
+    code.extend_from_slice(&[
+        0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x2b, 0x57, 0xfd, 0x5b, 0xf3,
+    ]);
     code
 }
 
@@ -65,11 +73,18 @@ pub fn token_wasm() -> Vec<u8> {
             .env("CARGO_TARGET_DIR", &target)
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .args(["build", "--release", "--lib", "--target", "wasm32-unknown-unknown"])
+            .args([
+                "build",
+                "--release",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
             .status()
             .expect("run cargo for the stylus fixture");
         assert!(status.success(), "building the stylus fixture failed");
-        std::fs::read(target.join("wasm32-unknown-unknown/release/stylus_token.wasm")).expect("fixture wasm")
+        std::fs::read(target.join("wasm32-unknown-unknown/release/stylus_token.wasm"))
+            .expect("fixture wasm")
     })
     .clone()
 }
