@@ -9,6 +9,7 @@ alloy_sol_types::sol! {
     /// the frozen amount (ABI `IexecLibCore_v5.Account`).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, Account
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct Account {
         uint256 stake;
         uint256 locked;
@@ -18,6 +19,7 @@ alloy_sol_types::sol! {
     /// (ABI `IexecLibCore_v5.Category`).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, Category
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct Category {
         string name;
         string description;
@@ -27,6 +29,7 @@ alloy_sol_types::sol! {
     /// A dataset's public data (ABI `IexecLibCore_v5.DatasetInfo`, `viewDataset`, v6.1.0).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, DatasetInfo
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct DatasetInfo {
         address owner;
         string m_datasetName;
@@ -37,6 +40,7 @@ alloy_sol_types::sol! {
     /// An app's public data (ABI `IexecLibCore_v5.AppInfo`, `viewApp`, v6.1.0).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, AppInfo
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct AppInfo {
         address owner;
         string m_appName;
@@ -50,6 +54,7 @@ alloy_sol_types::sol! {
     /// `viewWorkerpool`, v6.1.0).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, WorkerpoolInfo
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct WorkerpoolInfo {
         address owner;
         string m_workerpoolDescription;

@@ -8,6 +8,7 @@ alloy_sol_types::sol! {
     /// (ABI `IexecLibCore_v5.Resource`).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, Resource
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct Resource {
         address pointer;
         address owner;
@@ -18,6 +19,7 @@ alloy_sol_types::sol! {
     /// (ABI `IexecLibCore_v5.Deal`, returned by `viewDeal`).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, Deal
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct Deal {
         Resource app;
         Resource dataset;
@@ -40,6 +42,7 @@ alloy_sol_types::sol! {
     /// A Boost deal, packed in 6 slots (ABI `IexecLibCore_v5.DealBoost`, `viewDealBoost`).
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, DealBoost
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct DealBoost {
         address appOwner;
         uint96 appPrice;

@@ -15,6 +15,7 @@ alloy_sol_types::sol! {
     /// An app owner's offer to run its app (ABI `IexecLibOrders_v5.AppOrder`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, AppOrder
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct AppOrder {
         address app;
         uint256 appprice;
@@ -30,6 +31,7 @@ alloy_sol_types::sol! {
     /// A dataset owner's offer to lend its dataset (ABI `IexecLibOrders_v5.DatasetOrder`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, DatasetOrder
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct DatasetOrder {
         address dataset;
         uint256 datasetprice;
@@ -45,6 +47,7 @@ alloy_sol_types::sol! {
     /// A scheduler's offer of computing power (ABI `IexecLibOrders_v5.WorkerpoolOrder`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, WorkerpoolOrder
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct WorkerpoolOrder {
         address workerpool;
         uint256 workerpoolprice;
@@ -62,6 +65,7 @@ alloy_sol_types::sol! {
     /// A requester's demand for executions (ABI `IexecLibOrders_v5.RequestOrder`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, RequestOrder
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct RequestOrder {
         address app;
         uint256 appmaxprice;
@@ -85,6 +89,7 @@ alloy_sol_types::sol! {
     /// [`OrderOperationEnum`] (`uint8` in the ABI).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, AppOrderOperation
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct AppOrderOperation {
         AppOrder order;
         uint8 operation;
@@ -94,6 +99,7 @@ alloy_sol_types::sol! {
     /// Presign or close a dataset order (`manageDatasetOrder`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, DatasetOrderOperation
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct DatasetOrderOperation {
         DatasetOrder order;
         uint8 operation;
@@ -103,6 +109,7 @@ alloy_sol_types::sol! {
     /// Presign or close a workerpool order (`manageWorkerpoolOrder`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, WorkerpoolOrderOperation
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct WorkerpoolOrderOperation {
         WorkerpoolOrder order;
         uint8 operation;
@@ -112,6 +119,7 @@ alloy_sol_types::sol! {
     /// Presign or close a request order (`manageRequestOrder`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, RequestOrderOperation
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct RequestOrderOperation {
         RequestOrder order;
         uint8 operation;
@@ -121,6 +129,7 @@ alloy_sol_types::sol! {
     /// The EIP-712 domain as returned by `domain()` (ABI `IexecLibOrders_v5.EIP712Domain`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, EIP712Domain
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct EIP712Domain {
         string name;
         string version;

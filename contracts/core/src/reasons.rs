@@ -288,3 +288,13 @@ mod tests {
         }
     }
 }
+
+/// SRLC `approve` from the zero address (OpenZeppelin ERC-20 wording, as PoCo's ERC-20 base).
+///
+/// PoCo: contracts/abstract/IexecERC20Base.sol, _approve
+pub const ERC20_APPROVE_FROM_ZERO: &str = "ERC20: approve from the zero address";
+
+/// SRLC `approve` to the zero address.
+///
+/// PoCo: contracts/abstract/IexecERC20Base.sol, _approve
+pub const ERC20_APPROVE_TO_ZERO: &str = "ERC20: approve to the zero address";

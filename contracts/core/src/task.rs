@@ -11,6 +11,7 @@ alloy_sol_types::sol! {
     /// [`TaskStatusEnum`]; `resultsTimestamp` is never written by PoCo.
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, Task
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct Task {
         uint8 status;
         bytes32 dealid;
@@ -34,6 +35,7 @@ alloy_sol_types::sol! {
     /// log2 weight used for the reward share.
     ///
     /// PoCo: contracts/libs/IexecLibCore_v5.sol, Contribution
+    #[cfg_attr(feature = "stylus", derive(stylus_sdk::stylus_proc::AbiType))]
     struct Contribution {
         uint8 status;
         bytes32 resultHash;

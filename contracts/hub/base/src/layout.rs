@@ -1,0 +1,265 @@
+//! The hub's storage, rooted at PoCo's ERC-7201 slot
+//! (`iexec.poco.storage.PocoStorage` → `0x5862…1b00`).
+//!
+//! PoCo's ABI is kept to the byte; its storage layout is not (DESIGN.md principle 3): every
+//! slot written is gas paid by users, so records are packed where PoCo spends a slot per
+//! field. Packing bounds, each enforced with a revert where a value could exceed it:
+//! - SRLC amounts per account are `uint128` (balance and frozen share one slot, so a `lock`
+//!   writes one slot per account, not two). RLC's whole supply is below 2^57 nRLC.
+//! - Deal prices are `uint96`, as PoCo Boost already stores them (`DealBoost`); a price that
+//!   does not fit reverts the match with `Panic(0x11)`.
+//! - Timestamps and category indexes are `uint64`.
+//!
+//! The lifecycle facets append their records (tasks, consensus, contributions) at the end.
+
+#[allow(unused_imports)]
+use alloc::{vec, vec::Vec};
+use alloy_primitives::{
+    aliases::{U128, U64, U96},
+    Address, B256, U256,
+};
+use poco_core::{
+    assets::Category,
+    constants::POCO_STORAGE_SLOT,
+    deal::{Deal, Resource},
+    PocoError,
+};
+use stylus_sdk::{
+    host::VM,
+    prelude::*,
+    storage::{
+        StorageAddress, StorageB256, StorageBool, StorageMap, StorageString, StorageU128, StorageU256,
+        StorageU64, StorageU8, StorageU96, StorageVec,
+    },
+};
+
+/// The hub's whole state (PoCo's `PocoStorageLib.PocoStorage`, repacked).
+#[storage]
+pub struct PocoStorage {
+    /// `IRegistry` of apps.
+    pub app_registry: StorageAddress,
+    /// `IRegistry` of datasets.
+    pub dataset_registry: StorageAddress,
+    /// `IRegistry` of workerpools.
+    pub workerpool_registry: StorageAddress,
+    /// The escrowed ERC-20 (RLC); shares its slot with `decimals`.
+    pub base_token: StorageAddress,
+    /// SRLC decimals (9).
+    pub decimals: StorageU8,
+    /// SRLC name ("Staked RLC").
+    pub name: StorageString,
+    /// SRLC symbol ("SRLC").
+    pub symbol: StorageString,
+    /// SRLC total supply = RLC held for depositors.
+    pub total_supply: StorageU256,
+    /// Usable and locked SRLC of each account (PoCo's `m_balances` + `m_frozens`).
+    pub accounts: StorageMap<Address, AccountRecord>,
+    /// SRLC allowances `[owner][spender]`.
+    pub allowances: StorageMap<Address, StorageMap<Address, StorageU256>>,
+    /// EIP-712 domain separator of orders; zero until `configure`.
+    pub domain_separator: StorageB256,
+    /// Presigner of each order typed-data hash.
+    pub presigned: StorageMap<B256, StorageAddress>,
+    /// Consumed volume of each order typed-data hash.
+    pub consumed: StorageMap<B256, StorageU256>,
+    /// Deals by id.
+    pub deals: StorageMap<B256, DealRecord>,
+    /// Worker scores.
+    pub worker_scores: StorageMap<Address, StorageU256>,
+    /// TEE broker (SMS) signing contribution authorizations of TEE tasks.
+    pub teebroker: StorageAddress,
+    /// Gas forwarded to result callbacks.
+    pub callback_gas: StorageU256,
+    /// Work categories; the index is the category id.
+    pub categories: StorageVec<CategoryRecord>,
+    /// PoCo v3 hub whose scores `importScore` may import.
+    pub v3_iexec_hub: StorageAddress,
+    /// Workers whose v3 score was imported.
+    pub v3_score_imported: StorageMap<Address, StorageBool>,
+}
+
+/// One SRLC account: usable and locked balances in one slot.
+#[storage]
+pub struct AccountRecord {
+    /// Usable balance (PoCo `m_balances`).
+    pub balance: StorageU128,
+    /// Locked balance (PoCo `m_frozens`).
+    pub frozen: StorageU128,
+}
+
+/// A work category.
+#[storage]
+pub struct CategoryRecord {
+    /// Category name.
+    pub name: StorageString,
+    /// Free-form description (JSON in PoCo's defaults).
+    pub description: StorageString,
+    /// Reference duration `t` of the deadlines (seconds).
+    pub work_clock_time_ref: StorageU256,
+}
+
+/// A deal, packed in 15 slots plus `params` (PoCo's `Deal` takes 22).
+#[storage]
+pub struct DealRecord {
+    /// App address; with `app_price` in one slot.
+    pub app: StorageAddress,
+    /// App price per task.
+    pub app_price: StorageU96,
+    /// Dataset address (zero when the deal has none).
+    pub dataset: StorageAddress,
+    /// Dataset price per task (0 without dataset).
+    pub dataset_price: StorageU96,
+    /// Workerpool address.
+    pub workerpool: StorageAddress,
+    /// Workerpool price per task.
+    pub workerpool_price: StorageU96,
+    /// App owner at match time; with `start_time`.
+    pub app_owner: StorageAddress,
+    /// Match timestamp (deal start).
+    pub start_time: StorageU64,
+    /// Dataset owner at match time; with `category`.
+    pub dataset_owner: StorageAddress,
+    /// Category id (< number of categories).
+    pub category: StorageU64,
+    /// Workerpool owner (scheduler) at match time; with `scheduler_reward_ratio`.
+    pub workerpool_owner: StorageAddress,
+    /// Scheduler share of the worker pool, percent.
+    pub scheduler_reward_ratio: StorageU64,
+    /// Requester of the request order.
+    pub requester: StorageAddress,
+    /// Beneficiary of the results.
+    pub beneficiary: StorageAddress,
+    /// Result callback contract.
+    pub callback: StorageAddress,
+    /// Who paid: the requester, or `sponsorMatchOrders`' caller.
+    pub sponsor: StorageAddress,
+    /// Union tag of the deal.
+    pub tag: StorageB256,
+    /// Replication trust (≥ 1).
+    pub trust: StorageU256,
+    /// First task index.
+    pub bot_first: StorageU128,
+    /// Number of tasks.
+    pub bot_size: StorageU128,
+    /// Stake each contributing worker locks.
+    pub worker_stake: StorageU256,
+    /// Request parameters (JSON).
+    pub params: StorageString,
+}
+
+/// The hub storage, at PoCo's ERC-7201 slot.
+pub fn poco_storage(vm: &VM) -> PocoStorage {
+    // SAFETY: the slot is PoCo's namespace; every facet of this hub uses this one layout and
+    // nothing else writes there.
+    unsafe { PocoStorage::new(U256::from_be_bytes(POCO_STORAGE_SLOT.0), 0, vm.clone()) }
+}
+
+/// Narrows an amount to `uint128`, the packed width of account balances.
+pub fn to_u128(value: U256) -> Result<u128, PocoError> {
+    u128::try_from(value).map_err(|_| PocoError::ArithmeticOverflow)
+}
+
+/// Narrows a price to `uint96`, the packed width of deal prices.
+pub fn to_u96(value: U256) -> Result<U96, PocoError> {
+    U96::checked_from_limbs_slice(value.as_limbs()).ok_or(PocoError::ArithmeticOverflow)
+}
+
+/// Narrows to `uint64` (timestamps, category ids, ratios).
+pub fn to_u64(value: U256) -> Result<u64, PocoError> {
+    u64::try_from(value).map_err(|_| PocoError::ArithmeticOverflow)
+}
+
+impl DealRecord {
+    /// Whether a deal was recorded under this id (PoCo tests `deal.requester != 0`).
+    pub fn exists(&self) -> bool {
+        !self.requester.get().is_zero()
+    }
+
+    /// The deal in PoCo's ABI shape (`viewDeal`).
+    pub fn to_deal(&self) -> Deal {
+        Deal {
+            app: Resource {
+                pointer: self.app.get(),
+                owner: self.app_owner.get(),
+                price: U256::from(self.app_price.get()),
+            },
+            dataset: Resource {
+                pointer: self.dataset.get(),
+                owner: self.dataset_owner.get(),
+                price: U256::from(self.dataset_price.get()),
+            },
+            workerpool: Resource {
+                pointer: self.workerpool.get(),
+                owner: self.workerpool_owner.get(),
+                price: U256::from(self.workerpool_price.get()),
+            },
+            trust: self.trust.get(),
+            category: U256::from(self.category.get()),
+            tag: self.tag.get(),
+            requester: self.requester.get(),
+            beneficiary: self.beneficiary.get(),
+            callback: self.callback.get(),
+            params: self.params.get_string(),
+            startTime: U256::from(self.start_time.get()),
+            botFirst: U256::from(self.bot_first.get()),
+            botSize: U256::from(self.bot_size.get()),
+            workerStake: self.worker_stake.get(),
+            schedulerRewardRatio: U256::from(self.scheduler_reward_ratio.get()),
+            sponsor: self.sponsor.get(),
+        }
+    }
+
+    /// Records `deal`, narrowing each field to its packed width.
+    ///
+    /// # Errors
+    /// `Panic(0x11)` ([`PocoError::ArithmeticOverflow`]) when a price exceeds `uint96`, the
+    /// start time or category `uint64`, or the bag of tasks `uint128`.
+    pub fn store(&mut self, deal: &Deal) -> Result<(), PocoError> {
+        self.app.set(deal.app.pointer);
+        self.app_price.set(to_u96(deal.app.price)?);
+        self.dataset.set(deal.dataset.pointer);
+        self.dataset_price.set(to_u96(deal.dataset.price)?);
+        self.workerpool.set(deal.workerpool.pointer);
+        self.workerpool_price.set(to_u96(deal.workerpool.price)?);
+        self.app_owner.set(deal.app.owner);
+        self.start_time.set(U64::from(to_u64(deal.startTime)?));
+        self.dataset_owner.set(deal.dataset.owner);
+        self.category.set(U64::from(to_u64(deal.category)?));
+        self.workerpool_owner.set(deal.workerpool.owner);
+        self.scheduler_reward_ratio.set(U64::from(to_u64(deal.schedulerRewardRatio)?));
+        self.requester.set(deal.requester);
+        self.beneficiary.set(deal.beneficiary);
+        self.callback.set(deal.callback);
+        self.sponsor.set(deal.sponsor);
+        self.tag.set(deal.tag);
+        self.trust.set(deal.trust);
+        self.bot_first.set(U128::from(to_u128(deal.botFirst)?));
+        self.bot_size.set(U128::from(to_u128(deal.botSize)?));
+        self.worker_stake.set(deal.workerStake);
+        self.params.set_str(&deal.params);
+        Ok(())
+    }
+}
+
+impl CategoryRecord {
+    /// The category in PoCo's ABI shape.
+    pub fn to_category(&self) -> Category {
+        Category {
+            name: self.name.get_string(),
+            description: self.description.get_string(),
+            workClockTimeRef: self.work_clock_time_ref.get(),
+        }
+    }
+}
+
+impl AccountRecord {
+    /// Usable balance as `uint256`.
+    pub fn balance(&self) -> U256 {
+        U256::from(self.balance.get())
+    }
+
+    /// Locked balance as `uint256`.
+    pub fn frozen(&self) -> U256 {
+        U256::from(self.frozen.get())
+    }
+}

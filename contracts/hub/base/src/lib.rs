@@ -1,0 +1,28 @@
+//! # poco-hub-base
+//!
+//! What every facet of the PoCo hub shares — PoCo's `FacetBase.sol`, `IexecEscrow.sol`,
+//! `SignatureVerifier.sol` and `PocoStorageLib.sol`, as a library linked into each facet:
+//!
+//! - [`layout`]: the hub's storage, rooted at PoCo's ERC-7201 slot and packed tighter than
+//!   PoCo's (the layout is ours; the ABI is PoCo's);
+//! - [`diamond`]: the ERC-2535 selector table and owner, shared by the router and the facets;
+//! - [`escrow`]: the SRLC ledger (mint, burn, transfer, lock, unlock, reward, seize) and its
+//!   events;
+//! - [`signatures`]: EOA (65/64-byte ECDSA through the ecrecover precompile), ERC-1271 and
+//!   presigned orders, and ERC-734 group restrictions;
+//! - [`revert`]: PoCo's revert shapes (`Error(string)`, `Panic(uint256)`, bare revert).
+//!
+//! Every facet enables stylus-sdk's `reentrant` feature: PoCo has no reentrancy guard and
+//! legitimately re-enters itself (`receiveApproval` delegatecalls `matchOrders` on the hub;
+//! restriction and ERC-1271 checks call untrusted contracts that may call back views).
+#![no_std]
+
+extern crate alloc;
+
+pub mod diamond;
+pub mod escrow;
+pub mod layout;
+pub mod revert;
+pub mod signatures;
+
+pub use layout::{poco_storage, PocoStorage};

@@ -1,0 +1,1 @@
+//! Diamond facet (in progress).
