@@ -198,3 +198,13 @@ pub fn selectors_of(vm: &VM, facet: Address) -> Vec<FixedBytes<4>> {
     let record = ds.facet_selectors.getter(facet);
     (0..record.selectors.len()).filter_map(|i| record.selectors.get(i)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_is_mudgens_namespace() {
+        assert_eq!(DIAMOND_STORAGE_SLOT, alloy_primitives::keccak256("diamond.standard.diamond.storage"));
+    }
+}

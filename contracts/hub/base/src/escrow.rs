@@ -195,3 +195,7 @@ pub fn approve(vm: &VM, s: &mut PocoStorage, owner: Address, spender: Address, v
     vm.log(Approval { owner, spender, value });
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "escrow_tests.rs"]
+mod tests;

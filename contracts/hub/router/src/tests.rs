@@ -18,10 +18,10 @@ fn hub() -> (TestVM, Hub) {
 
 #[test]
 fn constructor_sets_owner_and_serves_diamond_cut() {
-    let (vm, _hub) = hub();
-    assert_eq!(diamond::owner(&vm), OWNER);
-    assert_eq!(diamond::facet_of(&vm, DIAMOND_CUT_SELECTOR), CUT_FACET);
-    assert_eq!(diamond::selectors_of(&vm, CUT_FACET), vec![FixedBytes(DIAMOND_CUT_SELECTOR)]);
+    let (_vm, hub) = hub();
+    assert_eq!(diamond::owner(hub.vm()), OWNER);
+    assert_eq!(diamond::facet_of(hub.vm(), DIAMOND_CUT_SELECTOR), CUT_FACET);
+    assert_eq!(diamond::selectors_of(hub.vm(), CUT_FACET), vec![FixedBytes(DIAMOND_CUT_SELECTOR)]);
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn unknown_selector_without_fallback_facet_reverts_function_not_found() {
 #[test]
 fn unknown_selector_goes_to_the_fallback_facet() {
     let (vm, mut hub) = hub();
-    diamond::add_selector(&vm, OTHER_FACET, FALLBACK_SELECTOR);
+    diamond::add_selector(hub.vm(), OTHER_FACET, FALLBACK_SELECTOR);
     let calldata = vec![0x12, 0x34, 0x56, 0x78];
     vm.mock_delegate_call(OTHER_FACET, calldata.clone(), Err(b"fallback-disabled".to_vec()));
     assert_eq!(hub.route(&calldata), Err(b"fallback-disabled".to_vec()));
@@ -67,7 +67,7 @@ fn short_calldata_is_padded_like_msg_sig() {
 #[test]
 fn receive_uses_the_receive_facet() {
     let (vm, mut hub) = hub();
-    diamond::add_selector(&vm, OTHER_FACET, RECEIVE_SELECTOR);
+    diamond::add_selector(hub.vm(), OTHER_FACET, RECEIVE_SELECTOR);
     vm.mock_delegate_call(OTHER_FACET, vec![], Err(vec![1]));
     assert_eq!(hub.receive(), Err(vec![1]));
 }

@@ -1,0 +1,177 @@
+//! Diamond facet tests on TestVM: every cut action and error, loupe, ownership, init.
+
+use alloy_primitives::{address, fixed_bytes, Address, Bytes, FixedBytes};
+use alloy_sol_types::SolEvent;
+use poco_hub_base::diamond::{NotContractOwner, OwnershipTransferred};
+use stylus_sdk::testing::TestVM;
+
+use super::*;
+
+const HUB: Address = address!("00000000000000000000000000000000000000aa");
+const OWNER: Address = address!("0000000000000000000000000000000000000a11");
+const STRANGER: Address = address!("0000000000000000000000000000000000000b0b");
+const FACET_A: Address = address!("00000000000000000000000000000000000000f1");
+const FACET_B: Address = address!("00000000000000000000000000000000000000f2");
+const INIT: Address = address!("00000000000000000000000000000000000000e1");
+const S1: FixedBytes<4> = fixed_bytes!("11111111");
+const S2: FixedBytes<4> = fixed_bytes!("22222222");
+const S3: FixedBytes<4> = fixed_bytes!("33333333");
+
+fn setup() -> (TestVM, DiamondFacet) {
+    let vm = TestVM::default();
+    vm.set_contract_address(HUB);
+    vm.set_sender(OWNER);
+    vm.set_code(FACET_A, vec![0xfe]);
+    vm.set_code(FACET_B, vec![0xfe]);
+    let facet = DiamondFacet::from(&vm);
+    diamond::set_owner(facet.vm(), OWNER);
+    vm.clear_mocks(); // drops the OwnershipTransferred log of the setup
+    (vm, facet)
+}
+
+fn cut(facet: Address, action: u8, selectors: &[FixedBytes<4>]) -> FacetCut {
+    FacetCut { facetAddress: facet, action, functionSelectors: selectors.to_vec() }
+}
+
+fn apply(d: &mut DiamondFacet, cuts: Vec<FacetCut>) -> Result<(), Vec<u8>> {
+    d.diamond_cut(cuts, Address::ZERO, Bytes::new())
+}
+
+#[test]
+fn add_then_loupe_reports_facets_and_selectors() {
+    let (vm, mut d) = setup();
+    apply(&mut d, vec![cut(FACET_A, ADD, &[S1, S2]), cut(FACET_B, ADD, &[S3])]).unwrap();
+    assert_eq!(d.facet_address(S1), FACET_A);
+    assert_eq!(d.facet_address(S3), FACET_B);
+    assert_eq!(d.facet_addresses(), vec![FACET_A, FACET_B]);
+    assert_eq!(d.facet_function_selectors(FACET_A), vec![S1, S2]);
+    let facets = d.facets();
+    assert_eq!(facets.len(), 2);
+    assert_eq!(facets[1].functionSelectors, vec![S3]);
+    let logs = vm.get_emitted_logs();
+    assert_eq!(logs.last().unwrap().0[0], DiamondCut::SIGNATURE_HASH);
+}
+
+#[test]
+fn replace_moves_selectors_and_drops_empty_facets() {
+    let (_vm, mut d) = setup();
+    apply(&mut d, vec![cut(FACET_A, ADD, &[S1, S2])]).unwrap();
+    apply(&mut d, vec![cut(FACET_B, REPLACE, &[S1])]).unwrap();
+    assert_eq!(d.facet_address(S1), FACET_B);
+    assert_eq!(d.facet_function_selectors(FACET_A), vec![S2]);
+    apply(&mut d, vec![cut(FACET_B, REPLACE, &[S2])]).unwrap();
+    assert_eq!(d.facet_addresses(), vec![FACET_B]);
+    assert_eq!(d.facet_function_selectors(FACET_B), vec![S1, S2]);
+}
+
+#[test]
+fn remove_swaps_and_pops() {
+    let (_vm, mut d) = setup();
+    apply(&mut d, vec![cut(FACET_A, ADD, &[S1, S2, S3])]).unwrap();
+    apply(&mut d, vec![cut(Address::ZERO, REMOVE, &[S1])]).unwrap();
+    assert_eq!(d.facet_address(S1), Address::ZERO);
+    assert_eq!(d.facet_function_selectors(FACET_A), vec![S3, S2]);
+    apply(&mut d, vec![cut(Address::ZERO, REMOVE, &[S2, S3])]).unwrap();
+    assert!(d.facet_addresses().is_empty());
+    // The facet can come back afterwards.
+    apply(&mut d, vec![cut(FACET_A, ADD, &[S2])]).unwrap();
+    assert_eq!(d.facets()[0].facetAddress, FACET_A);
+}
+
+#[test]
+fn only_the_owner_cuts() {
+    let (vm, mut d) = setup();
+    vm.set_sender(STRANGER);
+    let err = apply(&mut d, vec![cut(FACET_A, ADD, &[S1])]).unwrap_err();
+    assert_eq!(err, NotContractOwner { _user: STRANGER, _contractOwner: OWNER }.abi_encode());
+    assert_eq!(d.facet_address(S1), Address::ZERO);
+}
+
+#[test]
+fn every_cut_error_has_its_custom_error() {
+    let (_vm, mut d) = setup();
+    apply(&mut d, vec![cut(FACET_A, ADD, &[S1])]).unwrap();
+    let cases: Vec<(FacetCut, Vec<u8>)> = vec![
+        (cut(FACET_A, ADD, &[]), NoSelectorsProvidedForFacetForCut { _facetAddress: FACET_A }.abi_encode()),
+        (cut(FACET_A, 3, &[S2]), IncorrectFacetCutAction { _action: 3 }.abi_encode()),
+        (cut(Address::ZERO, ADD, &[S2]), CannotAddSelectorsToZeroAddress { _selectors: vec![S2] }.abi_encode()),
+        (cut(FACET_B, ADD, &[S1]), CannotAddFunctionToDiamondThatAlreadyExists { _selector: S1 }.abi_encode()),
+        (
+            cut(STRANGER, ADD, &[S2]),
+            NoBytecodeAtAddress { _contractAddress: STRANGER, _message: "LibDiamondCut: Add facet has no code".into() }
+                .abi_encode(),
+        ),
+        (
+            cut(Address::ZERO, REPLACE, &[S1]),
+            CannotReplaceFunctionsFromFacetWithZeroAddress { _selectors: vec![S1] }.abi_encode(),
+        ),
+        (
+            cut(FACET_A, REPLACE, &[S1]),
+            CannotReplaceFunctionWithTheSameFunctionFromTheSameFacet { _selector: S1 }.abi_encode(),
+        ),
+        (cut(FACET_B, REPLACE, &[S2]), CannotReplaceFunctionThatDoesNotExists { _selector: S2 }.abi_encode()),
+        (cut(FACET_A, REMOVE, &[S1]), RemoveFacetAddressMustBeZeroAddress { _facetAddress: FACET_A }.abi_encode()),
+        (cut(Address::ZERO, REMOVE, &[S2]), CannotRemoveFunctionThatDoesNotExist { _selector: S2 }.abi_encode()),
+    ];
+    for (c, expected) in cases {
+        assert_eq!(apply(&mut d, vec![c.clone()]), Err(expected), "{:?}", c.functionSelectors);
+    }
+    assert_eq!(d.facet_address(S1), FACET_A);
+}
+
+#[test]
+fn functions_of_the_diamond_itself_are_immutable() {
+    let (vm, mut d) = setup();
+    vm.set_code(HUB, vec![0xfe]);
+    diamond::add_selector(d.vm(), HUB, S1.0);
+    let replace = apply(&mut d, vec![cut(FACET_A, REPLACE, &[S1])]);
+    assert_eq!(replace, Err(CannotReplaceImmutableFunction { _selector: S1 }.abi_encode()));
+    let remove = apply(&mut d, vec![cut(Address::ZERO, REMOVE, &[S1])]);
+    assert_eq!(remove, Err(CannotRemoveImmutableFunction { _selector: S1 }.abi_encode()));
+}
+
+#[test]
+fn init_is_delegatecalled_and_its_revert_surfaces() {
+    let (vm, mut d) = setup();
+    let no_code = d.diamond_cut(vec![], INIT, Bytes::from_static(&[1]));
+    assert_eq!(
+        no_code,
+        Err(NoBytecodeAtAddress { _contractAddress: INIT, _message: "LibDiamondCut: _init address has no code".into() }
+            .abi_encode())
+    );
+    vm.set_code(INIT, vec![0xfe]);
+    vm.mock_delegate_call(INIT, vec![1], Ok(vec![]));
+    assert_eq!(d.diamond_cut(vec![], INIT, Bytes::from_static(&[1])), Ok(()));
+    vm.mock_delegate_call(INIT, vec![2], Err(vec![9, 9]));
+    assert_eq!(d.diamond_cut(vec![], INIT, Bytes::from_static(&[2])), Err(vec![9, 9]));
+    vm.mock_delegate_call(INIT, vec![3], Err(vec![]));
+    assert_eq!(
+        d.diamond_cut(vec![], INIT, Bytes::from_static(&[3])),
+        Err(InitializationFunctionReverted { _initializationContractAddress: INIT, _calldata: Bytes::from_static(&[3]) }
+            .abi_encode())
+    );
+}
+
+#[test]
+fn ownership_is_transferred_by_the_owner_only() {
+    let (vm, mut d) = setup();
+    vm.set_sender(STRANGER);
+    assert_eq!(
+        d.transfer_ownership(STRANGER),
+        Err(NotContractOwner { _user: STRANGER, _contractOwner: OWNER }.abi_encode())
+    );
+    vm.set_sender(OWNER);
+    d.transfer_ownership(STRANGER).unwrap();
+    assert_eq!(d.owner(), STRANGER);
+    let log = vm.get_emitted_logs().pop().unwrap();
+    assert_eq!(log.0[0], OwnershipTransferred::SIGNATURE_HASH);
+}
+
+#[test]
+fn supports_the_standard_diamond_interfaces() {
+    let (_vm, d) = setup();
+    for id in STANDARD_INTERFACES {
+        assert!(d.supports_interface(FixedBytes(id)));
+    }
+    assert!(!d.supports_interface(fixed_bytes!("ffffffff")));
+}
