@@ -15,6 +15,7 @@ use alloy::sol;
 
 sol! {
     #[sol(rpc)]
+    #[derive(Debug)]
     interface IToken {
         function name() external view returns (string);
         function symbol() external view returns (string);
@@ -42,6 +43,18 @@ sol! {
         error InsufficientBalance(address from, uint256 have, uint256 want);
         error InsufficientAllowance(address owner, address spender, uint256 have, uint256 want);
         error Boom(uint256 code);
+    }
+}
+
+sol! {
+    #[sol(rpc)]
+    interface IArbWasm {
+        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function stylusVersion() external view returns (uint16 version);
+        function inkPrice() external view returns (uint32 price);
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+        function programVersion(address program) external view returns (uint16 version);
+        error ProgramNotActivated();
     }
 }
 
