@@ -22,11 +22,11 @@ pub(crate) const MAX_RAW: usize = 128 * 1024;
 /// Prefix of a Stylus program's contract code: discriminant `EF F0 00` and dictionary 0.
 pub(crate) const STYLUS_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
 
-/// wasm-opt flags. `-Oz` gave the smallest brotli output in our measurements (README,
+/// wasm-opt flags. `-Os` gave the smallest brotli output in our measurements (README,
 /// "WASM size"); the `--enable-*` flags name the post-MVP features rustc emits and nitro
 /// accepts, so that binaryen 108 parses the module.
 const WASM_OPT_FLAGS: &[&str] = &[
-    "-Oz",
+    "-Os",
     "--enable-bulk-memory",
     "--enable-sign-ext",
     "--enable-mutable-globals",

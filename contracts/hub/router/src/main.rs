@@ -11,5 +11,5 @@ fn main() {
         println!("{}", serde_json::to_string(&items).unwrap_or_default());
         return;
     }
-    poco_hub::print_from_args();
+    poco_hub_router::print_from_args();
 }
