@@ -19,11 +19,11 @@ extern crate alloc;
 use alloc::string::String;
 
 use alloy_primitives::{Address, B256};
-use poco_registry_common::{entry::RegistryEntry, Error};
+use poco_registry_common::{blob::StorageBlob, entry::RegistryEntry, Error};
 use stylus_sdk::{
     abi::Bytes,
     prelude::*,
-    storage::{StorageB256, StorageBytes, StorageString},
+    storage::StorageB256,
 };
 
 /// State of an app, in the proxy's storage.
@@ -33,15 +33,15 @@ pub struct App {
     /// `registry` (slot 0).
     entry: RegistryEntry,
     /// `m_appName` (slot 1).
-    app_name: StorageString,
+    app_name: StorageBlob,
     /// `m_appType` (slot 2).
-    app_type: StorageString,
+    app_type: StorageBlob,
     /// `m_appMultiaddr` (slot 3).
-    app_multiaddr: StorageBytes,
+    app_multiaddr: StorageBlob,
     /// `m_appChecksum` (slot 4).
     app_checksum: StorageB256,
     /// `m_appMREnclave` (slot 5).
-    app_mrenclave: StorageBytes,
+    app_mrenclave: StorageBlob,
 }
 
 #[public]
@@ -108,11 +108,11 @@ impl App {
         app_mrenclave: Bytes,
     ) -> Result<(), Error> {
         self.entry.initialize()?;
-        self.app_name.set_str(app_name);
-        self.app_type.set_str(app_type);
-        self.app_multiaddr.set_bytes(app_multiaddr);
+        self.app_name.set_str(&app_name);
+        self.app_type.set_str(&app_type);
+        self.app_multiaddr.set_bytes(&app_multiaddr);
         self.app_checksum.set(app_checksum);
-        self.app_mrenclave.set_bytes(app_mrenclave);
+        self.app_mrenclave.set_bytes(&app_mrenclave);
         Ok(())
     }
 

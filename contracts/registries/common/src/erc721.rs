@@ -11,15 +11,19 @@
 //! - enumeration: tokens of an owner are a swap-and-pop set, all tokens an insertion-ordered
 //!   list (the registries never burn, so `tokenByIndex(i)` is the i-th minted token).
 //!
-//! Storage layout is ours (OZ 3's `EnumerableMap`/`EnumerableSet` are not reproduced).
+//! Storage layout is ours (OZ 3's `EnumerableMap`/`EnumerableSet` are not reproduced); see
+//! [`Erc721`].
 
 use alloc::{string::String, vec::Vec};
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{sol, SolCall};
 use stylus_sdk::{
+    crypto::keccak,
+    host::VM,
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageMap, StorageU256, StorageVec},
+    storage::{StorageGuard, StorageGuardMut, StorageType},
+    stylus_core::host::StorageAccess,
 };
 
 use crate::{
@@ -65,23 +69,129 @@ pub fn supports_interface(interface_id: [u8; 4]) -> bool {
     )
 }
 
-/// State of the ERC-721 ledger.
-#[storage]
+/// State of the ERC-721 ledger: seven consecutive slots, Solidity mapping layout
+/// (`keccak256(pad32(key) ‖ slot)`), accessed through a handful of non-inlined word helpers
+/// rather than `StorageMap` (whose generic accessors, inlined at every use, cost kilobytes).
+///
+/// | slot | content |
+/// |---|---|
+/// | +0 | `mapping(uint256 => address)` token owners (zero: no token) |
+/// | +1 | `mapping(address => uint256)` balances |
+/// | +2 | `mapping(uint256 => address)` token approvals |
+/// | +3 | `mapping(address => mapping(address => bool))` operator approvals |
+/// | +4 | `mapping(address => mapping(uint256 => uint256))` tokens of an owner by index |
+/// | +5 | `mapping(uint256 => uint256)` index of a token among its owner's |
+/// | +6 | `uint256[]` every token in mint order |
 pub struct Erc721 {
-    /// token → owner (zero: the token does not exist).
-    owners: StorageMap<U256, StorageAddress>,
-    /// owner → number of tokens.
-    balances: StorageMap<Address, StorageU256>,
-    /// token → approved address.
-    token_approvals: StorageMap<U256, StorageAddress>,
-    /// owner → operator → approved for all.
-    operator_approvals: StorageMap<Address, StorageMap<Address, StorageBool>>,
-    /// owner → index → token (indexes `0..balance`).
-    owned_tokens: StorageMap<Address, StorageMap<U256, StorageU256>>,
-    /// token → its index in its owner's `owned_tokens`.
-    owned_tokens_index: StorageMap<U256, StorageU256>,
-    /// every token, in mint order.
-    all_tokens: StorageVec<StorageU256>,
+    root: U256,
+    vm: VM,
+}
+
+const OWNERS: u8 = 0;
+const BALANCES: u8 = 1;
+const TOKEN_APPROVALS: u8 = 2;
+const OPERATOR_APPROVALS: u8 = 3;
+const OWNED_TOKENS: u8 = 4;
+const OWNED_TOKENS_INDEX: u8 = 5;
+const ALL_TOKENS: u8 = 6;
+
+impl StorageType for Erc721 {
+    type Wraps<'a>
+        = StorageGuard<'a, Erc721>
+    where
+        Self: 'a;
+    type WrapsMut<'a>
+        = StorageGuardMut<'a, Erc721>
+    where
+        Self: 'a;
+
+    const REQUIRED_SLOTS: usize = 7;
+
+    unsafe fn new(root: U256, offset: u8, host: VM) -> Self {
+        let _ = offset; // starts a fresh slot (SLOT_BYTES = 32)
+        Self { root, vm: host }
+    }
+
+    fn load<'s>(self) -> Self::Wraps<'s> {
+        StorageGuard::new(self)
+    }
+
+    fn load_mut<'s>(self) -> Self::WrapsMut<'s> {
+        StorageGuardMut::new(self)
+    }
+}
+
+impl HostAccess for Erc721 {
+    type Host = VM;
+
+    fn vm(&self) -> &VM {
+        &self.vm
+    }
+}
+
+/// A `uint256` key as a word.
+fn uint_key(value: U256) -> B256 {
+    B256::from(value.to_be_bytes::<32>())
+}
+
+/// An `address` key as a word.
+fn address_key(value: Address) -> B256 {
+    B256::from(calls::address_word(value))
+}
+
+impl Erc721 {
+    /// Slot of `mapping[key]` for the mapping at `root + field`.
+    #[inline(never)]
+    fn slot(&self, field: u8, key: B256) -> U256 {
+        child_slot(self.root + U256::from(field), key)
+    }
+
+    /// Slot of `mapping[outer][inner]` for the nested mapping at `root + field`.
+    fn slot2(&self, field: u8, outer: B256, inner: B256) -> U256 {
+        child_slot(self.slot(field, outer), inner)
+    }
+
+    /// The word at `slot`.
+    #[inline(never)]
+    fn sload(&self, slot: U256) -> U256 {
+        U256::from_be_bytes(self.vm.storage_load_bytes32(slot).0)
+    }
+
+    /// Writes the word at `slot`.
+    #[inline(never)]
+    fn sstore(&mut self, slot: U256, value: U256) {
+        // SAFETY: a word write to a slot of this ledger.
+        unsafe { self.vm.storage_cache_bytes32(slot, B256::from(value.to_be_bytes::<32>())) }
+    }
+
+    fn load_address(&self, slot: U256) -> Address {
+        Address::from_word(B256::from(self.sload(slot).to_be_bytes::<32>()))
+    }
+
+    fn store_address(&mut self, slot: U256, value: Address) {
+        self.sstore(slot, U256::from_be_slice(value.as_slice()));
+    }
+
+    fn owner_raw(&self, token_id: U256) -> Address {
+        self.load_address(self.slot(OWNERS, uint_key(token_id)))
+    }
+
+    fn balance_raw(&self, owner: Address) -> U256 {
+        self.sload(self.slot(BALANCES, address_key(owner)))
+    }
+
+    fn approval_raw(&self, token_id: U256) -> Address {
+        self.load_address(self.slot(TOKEN_APPROVALS, uint_key(token_id)))
+    }
+}
+
+/// `keccak256(key ‖ parent)`: Solidity's mapping slot.
+#[inline(never)]
+fn child_slot(parent: U256, key: B256) -> U256 {
+    let mut buf = [0u8; 64];
+    buf[..32].copy_from_slice(key.as_slice());
+    buf[32..].copy_from_slice(&parent.to_be_bytes::<32>());
+    U256::from_be_bytes(keccak(buf).0)
 }
 
 impl Erc721 {
@@ -94,7 +204,7 @@ impl Erc721 {
         if owner.is_zero() {
             return Err(Error::Reason(reasons::ERC721_BALANCE_OF_ZERO));
         }
-        Ok(self.balances.get(owner))
+        Ok(self.balance_raw(owner))
     }
 
     /// `ownerOf(tokenId)`.
@@ -103,7 +213,7 @@ impl Erc721 {
     ///
     /// [`reasons::ERC721_OWNER_OF_NONEXISTENT`] when the token does not exist.
     pub fn owner_of(&self, token_id: U256) -> Result<Address, Error> {
-        let owner = self.owners.get(token_id);
+        let owner = self.owner_raw(token_id);
         if owner.is_zero() {
             return Err(Error::Reason(reasons::ERC721_OWNER_OF_NONEXISTENT));
         }
@@ -112,7 +222,7 @@ impl Erc721 {
 
     /// Whether `token_id` was minted (OZ `_exists`).
     pub fn exists(&self, token_id: U256) -> bool {
-        !self.owners.get(token_id).is_zero()
+        !self.owner_raw(token_id).is_zero()
     }
 
     /// `getApproved(tokenId)`.
@@ -124,12 +234,14 @@ impl Erc721 {
         if !self.exists(token_id) {
             return Err(Error::Reason(reasons::ERC721_APPROVED_OF_NONEXISTENT));
         }
-        Ok(self.token_approvals.get(token_id))
+        Ok(self.approval_raw(token_id))
     }
 
     /// `isApprovedForAll(owner, operator)`.
     pub fn is_approved_for_all(&self, owner: Address, operator: Address) -> bool {
-        self.operator_approvals.getter(owner).get(operator)
+        !self
+            .sload(self.slot2(OPERATOR_APPROVALS, address_key(owner), address_key(operator)))
+            .is_zero()
     }
 
     /// `approve(to, tokenId)` by `msg.sender`.
@@ -169,9 +281,8 @@ impl Erc721 {
         if operator == owner {
             return Err(Error::Reason(reasons::ERC721_APPROVE_TO_CALLER));
         }
-        self.operator_approvals
-            .setter(owner)
-            .insert(operator, approved);
+        let slot = self.slot2(OPERATOR_APPROVALS, address_key(owner), address_key(operator));
+        self.sstore(slot, U256::from(approved as u8));
         self.vm().log(ApprovalForAll {
             owner,
             operator,
@@ -219,7 +330,7 @@ impl Erc721 {
 
     /// `totalSupply()`.
     pub fn total_supply(&self) -> U256 {
-        U256::from(self.all_tokens.len())
+        self.sload(self.root + U256::from(ALL_TOKENS))
     }
 
     /// `tokenByIndex(index)`: the `index`-th minted token.
@@ -228,9 +339,10 @@ impl Erc721 {
     ///
     /// [`reasons::ENUMERABLE_MAP_OUT_OF_BOUNDS`] when `index >= totalSupply()`.
     pub fn token_by_index(&self, index: U256) -> Result<U256, Error> {
-        self.all_tokens
-            .get(index)
-            .ok_or(Error::Reason(reasons::ENUMERABLE_MAP_OUT_OF_BOUNDS))
+        if index >= self.total_supply() {
+            return Err(Error::Reason(reasons::ENUMERABLE_MAP_OUT_OF_BOUNDS));
+        }
+        Ok(self.sload(self.all_tokens_slot() + index))
     }
 
     /// `tokenOfOwnerByIndex(owner, index)`.
@@ -239,10 +351,10 @@ impl Erc721 {
     ///
     /// [`reasons::ENUMERABLE_SET_OUT_OF_BOUNDS`] when `index >= balanceOf(owner)`.
     pub fn token_of_owner_by_index(&self, owner: Address, index: U256) -> Result<U256, Error> {
-        if index >= self.balances.get(owner) {
+        if index >= self.balance_raw(owner) {
             return Err(Error::Reason(reasons::ENUMERABLE_SET_OUT_OF_BOUNDS));
         }
-        Ok(self.owned_tokens.getter(owner).get(index))
+        Ok(self.sload(self.slot2(OWNED_TOKENS, address_key(owner), uint_key(index))))
     }
 
     /// `tokenURI(tokenId)`: `base_uri ‖ decimal(tokenId)`, or `""` when `base_uri` is empty.
@@ -279,8 +391,11 @@ impl Erc721 {
             return Err(Error::Reason(reasons::ERC721_ALREADY_MINTED));
         }
         self.add_to_owner(to, token_id);
-        self.all_tokens.push(token_id);
-        self.owners.insert(token_id, to);
+        let supply = self.total_supply();
+        let slot = self.all_tokens_slot() + supply;
+        self.sstore(slot, token_id);
+        self.sstore(self.root + U256::from(ALL_TOKENS), supply + U256::from(1));
+        self.store_address(self.slot(OWNERS, uint_key(token_id)), to);
         self.vm().log(Transfer {
             from: Address::ZERO,
             to,
@@ -289,15 +404,20 @@ impl Erc721 {
         Ok(())
     }
 
+    /// First slot of the all-tokens array's items.
+    fn all_tokens_slot(&self) -> U256 {
+        U256::from_be_bytes(keccak((self.root + U256::from(ALL_TOKENS)).to_be_bytes::<32>()).0)
+    }
+
     /// OZ `_isApprovedOrOwner(msg.sender, tokenId)` as a `require`.
     fn require_approved_or_owner(&self, token_id: U256) -> Result<(), Error> {
-        let owner = self.owners.get(token_id);
+        let owner = self.owner_raw(token_id);
         if owner.is_zero() {
             return Err(Error::Reason(reasons::ERC721_OPERATOR_OF_NONEXISTENT));
         }
         let spender = self.vm().msg_sender();
         if spender == owner
-            || self.token_approvals.get(token_id) == spender
+            || self.approval_raw(token_id) == spender
             || self.is_approved_for_all(owner, spender)
         {
             return Ok(());
@@ -316,7 +436,7 @@ impl Erc721 {
         self.set_token_approval(from, Address::ZERO, token_id);
         self.remove_from_owner(from, token_id);
         self.add_to_owner(to, token_id);
-        self.owners.insert(token_id, to);
+        self.store_address(self.slot(OWNERS, uint_key(token_id)), to);
         self.vm().log(Transfer {
             from,
             to,
@@ -327,7 +447,7 @@ impl Erc721 {
 
     /// OZ `_approve`: stores the approval and always emits [`Approval`].
     fn set_token_approval(&mut self, owner: Address, approved: Address, token_id: U256) {
-        self.token_approvals.insert(token_id, approved);
+        self.store_address(self.slot(TOKEN_APPROVALS, uint_key(token_id)), approved);
         self.vm().log(Approval {
             owner,
             approved,
@@ -337,25 +457,25 @@ impl Erc721 {
 
     /// Appends `token_id` to `to`'s tokens and bumps its balance.
     fn add_to_owner(&mut self, to: Address, token_id: U256) {
-        let index = self.balances.get(to);
-        self.owned_tokens.setter(to).insert(index, token_id);
-        self.owned_tokens_index.insert(token_id, index);
-        self.balances.insert(to, index + U256::from(1));
+        let index = self.balance_raw(to);
+        self.sstore(self.slot2(OWNED_TOKENS, address_key(to), uint_key(index)), token_id);
+        self.sstore(self.slot(OWNED_TOKENS_INDEX, uint_key(token_id)), index);
+        self.sstore(self.slot(BALANCES, address_key(to)), index + U256::from(1));
     }
 
     /// Swap-and-pop `token_id` out of `from`'s tokens and lowers its balance.
     fn remove_from_owner(&mut self, from: Address, token_id: U256) {
         // `from` owns `token_id` (checked by the caller), so its balance is at least 1.
-        let last = self.balances.get(from).saturating_sub(U256::from(1));
-        let index = self.owned_tokens_index.get(token_id);
-        let mut tokens = self.owned_tokens.setter(from);
+        let last = self.balance_raw(from).saturating_sub(U256::from(1));
+        let index = self.sload(self.slot(OWNED_TOKENS_INDEX, uint_key(token_id)));
+        let last_slot = self.slot2(OWNED_TOKENS, address_key(from), uint_key(last));
         if index != last {
-            let last_token = tokens.get(last);
-            tokens.insert(index, last_token);
-            self.owned_tokens_index.insert(last_token, index);
+            let last_token = self.sload(last_slot);
+            self.sstore(self.slot2(OWNED_TOKENS, address_key(from), uint_key(index)), last_token);
+            self.sstore(self.slot(OWNED_TOKENS_INDEX, uint_key(last_token)), index);
         }
-        tokens.delete(last);
-        self.balances.insert(from, last);
+        self.sstore(last_slot, U256::ZERO);
+        self.sstore(self.slot(BALANCES, address_key(from)), last);
     }
 
     /// OZ 3.4 `_checkOnERC721Received`, as a `require`.

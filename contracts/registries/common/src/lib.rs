@@ -12,6 +12,7 @@
 //! - [`proxy`]: EIP-1167 minimal-proxy creation code and the CREATE2 address;
 //! - [`registry`]: the `Registry` base (entry factory, `isRegistered`, `previous`);
 //! - [`entry`]: the `RegistryEntry` base of App, Dataset and Workerpool;
+//! - [`blob`]: compact Solidity-layout `bytes`/`string` storage;
 //! - [`calls`]: raw external calls and the few ABI words they decode;
 //! - [`registry_contract!`]: the public ABI of a registry, shared by the three registries.
 //!
@@ -21,6 +22,7 @@
 
 extern crate alloc;
 
+pub mod blob;
 pub mod calls;
 pub mod entry;
 pub mod erc721;

@@ -94,3 +94,7 @@ impl Ownable {
         });
     }
 }
+
+#[cfg(test)]
+#[path = "ownable_tests.rs"]
+mod tests;

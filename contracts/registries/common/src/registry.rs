@@ -19,10 +19,11 @@ use stylus_sdk::{
     crypto::keccak,
     deploy::RawDeploy,
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageBool, StorageBytes, StorageString},
+    storage::{StorageAddress, StorageB256, StorageBool},
 };
 
 use crate::{
+    blob::StorageBlob,
     calls,
     erc721::Erc721,
     error::{reasons, Error},
@@ -43,7 +44,7 @@ pub struct Registry {
     /// The entry implementation every proxy delegates to.
     master: StorageAddress,
     /// EIP-1167 creation code of an entry proxy.
-    proxy_code: StorageBytes,
+    proxy_code: StorageBlob,
     /// `keccak256(proxy_code)`.
     proxy_code_hash: StorageB256,
     /// Older registry consulted by `isRegistered` (zero: none).
@@ -51,7 +52,7 @@ pub struct Registry {
     /// Whether `initialize(previous)` ran.
     initialized: StorageBool,
     /// Prefix of every `tokenURI`.
-    base_uri: StorageString,
+    base_uri: StorageBlob,
 }
 
 impl Registry {
@@ -71,7 +72,7 @@ impl Registry {
         self.master.set(master);
         let code = proxy::creation_code(master);
         self.proxy_code_hash.set(keccak(&code));
-        self.proxy_code.set_bytes(code);
+        self.proxy_code.set_bytes(&code);
     }
 
     /// The entry implementation.

@@ -18,11 +18,11 @@ extern crate alloc;
 use alloc::string::String;
 
 use alloy_primitives::{Address, B256};
-use poco_registry_common::{entry::RegistryEntry, Error};
+use poco_registry_common::{blob::StorageBlob, entry::RegistryEntry, Error};
 use stylus_sdk::{
     abi::Bytes,
     prelude::*,
-    storage::{StorageB256, StorageBytes, StorageString},
+    storage::StorageB256,
 };
 
 /// State of a dataset, in the proxy's storage.
@@ -32,9 +32,9 @@ pub struct Dataset {
     /// `registry` (slot 0).
     entry: RegistryEntry,
     /// `m_datasetName` (slot 1).
-    dataset_name: StorageString,
+    dataset_name: StorageBlob,
     /// `m_datasetMultiaddr` (slot 2).
-    dataset_multiaddr: StorageBytes,
+    dataset_multiaddr: StorageBlob,
     /// `m_datasetChecksum` (slot 3).
     dataset_checksum: StorageB256,
 }
@@ -89,8 +89,8 @@ impl Dataset {
         dataset_checksum: B256,
     ) -> Result<(), Error> {
         self.entry.initialize()?;
-        self.dataset_name.set_str(dataset_name);
-        self.dataset_multiaddr.set_bytes(dataset_multiaddr);
+        self.dataset_name.set_str(&dataset_name);
+        self.dataset_multiaddr.set_bytes(&dataset_multiaddr);
         self.dataset_checksum.set(dataset_checksum);
         Ok(())
     }

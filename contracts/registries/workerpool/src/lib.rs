@@ -23,10 +23,10 @@ use alloc::string::String;
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
-use poco_registry_common::{entry::RegistryEntry, Error};
+use poco_registry_common::{blob::StorageBlob, entry::RegistryEntry, Error};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageString, StorageU256},
+    storage::StorageU256,
 };
 
 /// Default `m_workerStakeRatioPolicy`, set by `initialize`.
@@ -54,7 +54,7 @@ pub struct Workerpool {
     /// `registry` (slot 0).
     entry: RegistryEntry,
     /// `m_workerpoolDescription` (slot 1).
-    workerpool_description: StorageString,
+    workerpool_description: StorageBlob,
     /// `m_workerStakeRatioPolicy` (slot 2).
     worker_stake_ratio_policy: StorageU256,
     /// `m_schedulerRewardRatioPolicy` (slot 3).
@@ -107,7 +107,7 @@ impl Workerpool {
     /// "already initialized".
     pub fn initialize(&mut self, workerpool_description: String) -> Result<(), Error> {
         self.entry.initialize()?;
-        self.workerpool_description.set_str(workerpool_description);
+        self.workerpool_description.set_str(&workerpool_description);
         self.worker_stake_ratio_policy
             .set(U256::from(DEFAULT_WORKER_STAKE_RATIO_POLICY));
         self.scheduler_reward_ratio_policy
