@@ -2,11 +2,11 @@
 //!
 //! The compressed form is what Arbitrum stores and limits: brotli quality 11, window 22
 //! (as cargo-stylus' `compress_wasm`), behind the 4-byte prefix `EF F0 00 00`
-//! (Stylus discriminant `EF F0 00` + dictionary byte 0 = no dictionary).
+//! (Stylus discriminant `EF F0 00` + dictionary byte 0 = no dictionary); see the
+//! `stylus-code` crate, which the devnet and the deployment client share.
 
 use std::{
     fs,
-    io::Write,
     path::{Path, PathBuf},
     process::Command,
 };
@@ -19,8 +19,6 @@ use crate::contracts::{self, Contract};
 pub(crate) const MAX_COMPRESSED: usize = 24 * 1024;
 /// Stylus limit on the uncompressed WASM.
 pub(crate) const MAX_RAW: usize = 128 * 1024;
-/// Prefix of a Stylus program's contract code: discriminant `EF F0 00` and dictionary 0.
-pub(crate) const STYLUS_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
 
 /// wasm-opt flags. `-Os` gave the smallest brotli output in our measurements (README,
 /// "WASM size"); the `--enable-*` flags name the post-MVP features rustc emits and nitro
@@ -58,13 +56,15 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
     let mut rows = Vec::new();
     for c in &chosen {
         let built = build(root, c)?;
-        let wasm = if wasm_opt { optimise(&built, &out_dir, c)? } else { fs::read(&built)? };
-        let compressed = compress(&wasm)?;
+        // Canonical re-encoding first: rustc's overlong call_indirect encodings would not
+        // pass nitro's validation without it (stylus_code::process_wasm).
+        let processed = stylus_code::process_wasm(&fs::read(&built)?)?;
+        let wasm = if wasm_opt { optimise(&processed, &out_dir, c)? } else { processed };
+        let code = stylus_code::program_code(&wasm)?;
         fs::write(out_dir.join(format!("{}.wasm", c.name)), &wasm)?;
-        let mut code = STYLUS_PREFIX.to_vec();
-        code.extend_from_slice(&compressed);
         fs::write(out_dir.join(format!("{}.code", c.name)), &code)?;
-        rows.push(Row { name: c.name.clone(), raw: wasm.len(), compressed: compressed.len(), optimised: wasm_opt });
+        let compressed = code.len() - 4;
+        rows.push(Row { name: c.name.clone(), raw: wasm.len(), compressed, optimised: wasm_opt });
     }
     print_table(&rows);
     let over: Vec<&Row> =
@@ -97,32 +97,24 @@ fn has_wasm_opt() -> bool {
     Command::new("wasm-opt").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
-fn optimise(input: &Path, out_dir: &Path, c: &Contract) -> Result<Vec<u8>> {
+fn optimise(wasm: &[u8], out_dir: &Path, c: &Contract) -> Result<Vec<u8>> {
+    let input = out_dir.join(format!("{}.in.wasm", c.name));
+    fs::write(&input, wasm)?;
     let tmp = out_dir.join(format!("{}.opt.wasm", c.name));
     let status = Command::new("wasm-opt")
-        .arg(input)
+        .arg(&input)
         .arg("-o")
         .arg(&tmp)
         .args(WASM_OPT_FLAGS)
         .status()
         .context("running wasm-opt")?;
     if !status.success() {
-        bail!("wasm-opt failed on {}", input.display());
+        bail!("wasm-opt failed on {}", c.name);
     }
     let bytes = fs::read(&tmp)?;
     fs::remove_file(&tmp)?;
+    fs::remove_file(&input)?;
     Ok(bytes)
-}
-
-/// Brotli quality 11, window 22: what cargo-stylus does before deploying.
-pub(crate) fn compress(wasm: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        w.write_all(wasm)?;
-        w.flush()?;
-    }
-    Ok(out)
 }
 
 fn print_table(rows: &[Row]) {
