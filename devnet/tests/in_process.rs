@@ -447,3 +447,127 @@ fn snapshots_and_time() {
     );
     assert!(!dev.revert_to(snap));
 }
+
+/// Runtime code that STATICCALLs `target` with its own calldata and returns the success flag.
+fn static_caller(target: Address) -> Vec<u8> {
+    let mut code = vec![0x36, 0x5f, 0x5f, 0x37, 0x5f, 0x5f, 0x36, 0x5f, 0x73];
+    code.extend_from_slice(target.as_slice());
+    code.extend_from_slice(&[0x5a, 0xfa, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3]);
+    code
+}
+
+#[test]
+fn static_calls_into_stylus_cannot_write() {
+    let (mut dev, alice, _, token) = setup();
+    let init = poco_devnet::stylus::code::deploy_init_code(&static_caller(token));
+    let wrapper = dev
+        .send(TxRequest {
+            from: alice,
+            data: init,
+            ..Default::default()
+        })
+        .expect("deploy")
+        .outcome
+        .contract_address
+        .expect("address");
+    let flag = |dev: &mut Devnet, data: Vec<u8>| {
+        let out = dev
+            .call(&TxRequest {
+                to: Some(wrapper),
+                data: data.into(),
+                ..Default::default()
+            })
+            .expect("call");
+        assert!(out.success);
+        U256::from_be_slice(&out.output)
+    };
+    assert_eq!(
+        flag(&mut dev, IToken::totalSupplyCall {}.abi_encode()),
+        U256::from(1)
+    );
+    assert_eq!(
+        flag(
+            &mut dev,
+            IToken::mintCall {
+                to: alice,
+                value: U256::from(1)
+            }
+            .abi_encode()
+        ),
+        U256::ZERO
+    );
+}
+
+#[test]
+fn reentrant_calls_are_refused_by_the_sdk_guard() {
+    let (mut dev, alice, _, token) = setup();
+    let inner = IToken::mintCall {
+        to: alice,
+        value: U256::from(1),
+    }
+    .abi_encode();
+    let outer = send(
+        &mut dev,
+        alice,
+        token,
+        IToken::tryCallCall {
+            target: token,
+            data: inner.into(),
+        },
+    );
+    assert!(outer.outcome.success);
+    assert_eq!(
+        IToken::tryCallCall::abi_decode_returns(&outer.outcome.output).ok(),
+        Some(false)
+    );
+    assert_eq!(
+        view(&mut dev, token, IToken::totalSupplyCall {}),
+        U256::ZERO
+    );
+}
+
+#[test]
+fn running_out_of_gas_in_a_program_consumes_the_limit() {
+    let (mut dev, alice, bob, token) = setup();
+    let data = IToken::mintCall {
+        to: bob,
+        value: U256::from(1),
+    }
+    .abi_encode();
+    let r = dev
+        .send(TxRequest {
+            from: alice,
+            to: Some(token),
+            data: data.into(),
+            gas: Some(30_000),
+            ..Default::default()
+        })
+        .expect("send");
+    assert!(!r.outcome.success);
+    assert_eq!(r.outcome.gas_used, 30_000);
+    assert!(r.outcome.halt.is_some());
+    assert_eq!(
+        view(&mut dev, token, IToken::totalSupplyCall {}),
+        U256::ZERO
+    );
+    // estimateGas finds a limit that works.
+    let req = TxRequest {
+        from: alice,
+        to: Some(token),
+        data: IToken::mintCall {
+            to: bob,
+            value: U256::from(1),
+        }
+        .abi_encode()
+        .into(),
+        ..Default::default()
+    };
+    let gas = dev.estimate_gas(&req).expect("estimate").expect("succeeds");
+    let ok = dev
+        .send(TxRequest {
+            gas: Some(gas),
+            ..req
+        })
+        .expect("send");
+    assert!(ok.outcome.success, "estimated {gas} was not enough");
+}

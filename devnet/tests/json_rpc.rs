@@ -259,6 +259,24 @@ async fn time_travel_snapshots_and_errors() {
         after.header.number
     );
 
+    // eth_call with state overrides: code that returns SELFBALANCE, on an overridden balance.
+    let probe = "0x00000000000000000000000000000000000000aa";
+    let overrides =
+        serde_json::json!({ probe: { "balance": "0x3039", "code": "0x475f5260205ff3" } });
+    let out: Bytes = provider
+        .raw_request(
+            "eth_call".into(),
+            (serde_json::json!({ "to": probe }), "latest", overrides),
+        )
+        .await
+        .expect("eth_call with overrides");
+    assert_eq!(U256::from_be_slice(&out), U256::from(12_345));
+    let code: Bytes = provider
+        .raw_request("eth_getCode".into(), (probe, "latest"))
+        .await
+        .expect("code");
+    assert!(code.is_empty(), "overrides must not touch the chain");
+
     // Unknown methods and bad params are JSON-RPC errors, and the node keeps serving.
     let unknown = provider
         .raw_request::<_, serde_json::Value>("eth_unknownMethod".into(), ())

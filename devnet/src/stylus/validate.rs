@@ -252,3 +252,129 @@ pub fn validate(
         imports,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_encoder::{
+        CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+        ImportSection, Instruction, MemorySection, MemoryType, Module, StartSection, TypeSection,
+        ValType as EncVal,
+    };
+
+    use super::*;
+    use crate::stylus::hostio::hostio_signature;
+
+    /// A module with `user_entrypoint` (returning 0) and the given tweaks.
+    fn module(
+        memory_export: Option<&str>,
+        import: Option<(&str, &str)>,
+        start: bool,
+        simd: bool,
+    ) -> Vec<u8> {
+        let mut m = Module::new();
+        let mut types = TypeSection::new();
+        types.ty().function([EncVal::I32], [EncVal::I32]);
+        types.ty().function([EncVal::I32], []);
+        types.ty().function([], []);
+        m.section(&types);
+        let mut imported = 0;
+        if let Some((module, name)) = import {
+            let mut imports = ImportSection::new();
+            imports.import(module, name, EntityType::Function(1));
+            m.section(&imports);
+            imported = 1;
+        }
+        let mut funcs = FunctionSection::new();
+        funcs.function(0);
+        funcs.function(2);
+        m.section(&funcs);
+        let mut memories = MemorySection::new();
+        memories.memory(MemoryType {
+            minimum: 1,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
+        m.section(&memories);
+        let mut exports = ExportSection::new();
+        exports.export("user_entrypoint", ExportKind::Func, imported);
+        if let Some(name) = memory_export {
+            exports.export(name, ExportKind::Memory, 0);
+        }
+        m.section(&exports);
+        if start {
+            m.section(&StartSection {
+                function_index: imported + 1,
+            });
+        }
+        let mut code = CodeSection::new();
+        let mut entry = Function::new([]);
+        if simd {
+            entry
+                .instruction(&Instruction::V128Const(0))
+                .instruction(&Instruction::Drop);
+        }
+        entry
+            .instruction(&Instruction::I32Const(0))
+            .instruction(&Instruction::End);
+        code.function(&entry);
+        let mut nop = Function::new([]);
+        nop.instruction(&Instruction::End);
+        code.function(&nop);
+        m.section(&code);
+        m.finish()
+    }
+
+    fn check(wasm: &[u8]) -> Result<ProgramInfo, ActivationError> {
+        validate(wasm, 128, hostio_signature)
+    }
+
+    #[test]
+    fn accepts_a_minimal_program() {
+        let info = check(&module(
+            Some("memory"),
+            Some(("vm_hooks", "read_args")),
+            false,
+            false,
+        ));
+        assert_eq!(info.map(|i| i.footprint), Ok(1));
+    }
+
+    #[test]
+    fn refuses_what_nitro_refuses() {
+        let cases = [
+            (
+                module(Some("mem"), None, false, false),
+                "memory exported as mem",
+            ),
+            (module(None, None, false, false), "memory not exported"),
+            (
+                module(Some("memory"), Some(("env", "abort")), false, false),
+                "unknown import",
+            ),
+            (
+                module(
+                    Some("memory"),
+                    Some(("vm_hooks", "write_result")),
+                    false,
+                    false,
+                ),
+                "signature",
+            ),
+            (module(Some("memory"), None, true, false), "start function"),
+        ];
+        for (wasm, expected) in cases {
+            let err = check(&wasm).map(|_| ()).map_err(|e| e.to_string());
+            assert!(
+                matches!(&err, Err(msg) if msg.contains(expected)),
+                "{expected}: {err:?}"
+            );
+        }
+        // SIMD is off in nitro's feature set.
+        assert!(matches!(
+            check(&module(Some("memory"), None, false, true)),
+            Err(ActivationError::Invalid(_))
+        ));
+    }
+}
