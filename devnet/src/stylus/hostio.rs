@@ -80,6 +80,10 @@ pub(crate) struct Frame {
 }
 
 /// Gas a program spent, split by what it paid for (the benchmark reports it).
+///
+/// A transaction's split sums every Stylus frame it ran; for nested programs the caller's
+/// `calls` part already includes what the callee spent, so `total()` then over-counts: read the
+/// split of single-program transactions, or the parts rather than the total.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GasSplit {
     /// Program entry: init gas plus initial memory pages.
