@@ -65,7 +65,12 @@ impl DevnetHandle {
                     }
                 };
                 while let Ok(job) = inbox.recv() {
-                    job(&mut devnet);
+                    // A panic here is a devnet bug; answer the other requests rather than die
+                    // (the failed request's caller sees its reply channel dropped).
+                    let run = std::panic::AssertUnwindSafe(|| job(&mut devnet));
+                    if std::panic::catch_unwind(run).is_err() {
+                        tracing::error!("devnet job panicked; the node keeps serving");
+                    }
                 }
             })
             .map_err(|e| DevnetError::Internal(format!("cannot start executor thread: {e}")))?;
