@@ -5,12 +5,15 @@
 //!
 //! - [`layout`]: the hub's storage, rooted at PoCo's ERC-7201 slot and packed tighter than
 //!   PoCo's (the layout is ours; the ABI is PoCo's);
+//! - [`calls`]: typed view calls to asset owners (IERC5313), registries and workerpools;
 //! - [`diamond`]: the ERC-2535 selector table and owner, shared by the router and the facets;
 //! - [`escrow`]: the SRLC ledger (mint, burn, transfer, lock, unlock, reward, seize) and its
 //!   events;
 //! - [`signatures`]: EOA (65/64-byte ECDSA through the ecrecover precompile), ERC-1271 and
 //!   presigned orders, and ERC-734 group restrictions;
-//! - [`revert`]: PoCo's revert shapes (`Error(string)`, `Panic(uint256)`, bare revert).
+//! - [`revert`]: PoCo's revert shapes (`Error(string)`, `Panic(uint256)`, bare revert);
+//! - `testing` (feature `testing`, host tests only): `MockHost`, a TestVM whose external calls
+//!   each return their own mock.
 //!
 //! Every facet enables stylus-sdk's `reentrant` feature: PoCo has no reentrancy guard and
 //! legitimately re-enters itself (`receiveApproval` delegatecalls `matchOrders` on the hub;
@@ -19,10 +22,13 @@
 
 extern crate alloc;
 
+pub mod calls;
 pub mod diamond;
 pub mod escrow;
 pub mod layout;
 pub mod revert;
 pub mod signatures;
+#[cfg(all(feature = "testing", not(target_arch = "wasm32")))]
+pub mod testing;
 
 pub use layout::{poco_storage, PocoStorage};

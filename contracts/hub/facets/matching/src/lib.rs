@@ -1,0 +1,378 @@
+//! The matching facet of the PoCo hub: PoCo's `IexecPoco1Facet` without the signature views
+//! (those are in the orders facet).
+//!
+//! - `matchOrders` / `sponsorMatchOrders` turn an app, dataset (optional), workerpool and
+//!   request order into a deal: PoCo's 28 checks `iExecV5-matchOrders-0x00..0x60` in PoCo's
+//!   order (pure ones from `poco_core::matching`, then ERC-734 restrictions, owners,
+//!   registries and signatures), the deal volume, the deal record, the consumed volumes,
+//!   the sponsor's and the scheduler's locks, and PoCo's events.
+//! - `computeDealVolume` previews the volume of a match; `assertDatasetDealCompatibility`
+//!   tells the SMS whether a dataset order can join an existing deal (v6.1 bulk processing).
+//!
+//! Gas: each order's typed hash is computed once, `consumed` is read once per order, the
+//! workerpool's policies are read before any write, and the whole match runs in this one
+//! program (one hop from the router).
+
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(feature = "contract-client-gen", allow(unused_imports))]
+// `#[entrypoint]` generates an undocumented `user_entrypoint` export on wasm32.
+#![cfg_attr(target_arch = "wasm32", allow(missing_docs))]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{sol, SolCall};
+use poco_core::{
+    deal::{Deal, Resource},
+    eip712::PocoStructHash,
+    ids::deal_id,
+    matching::{
+        check_orders_compatibility, dataset_deal_restrictions, deal_trust, deal_volume, has_dataset,
+        match_restrictions, require_dataset_order_available, require_dataset_tag_compatible,
+        require_deal_accepts_dataset, require_positive_volume, OrderVolume,
+    },
+    orders::{AppOrder, DatasetOrder, RequestOrder, WorkerpoolOrder},
+    reasons,
+    stakes::{deal_sponsor_lock, deal_workerpool_lock, worker_stake},
+    PocoError,
+};
+use poco_hub_base::{
+    calls::{is_registered, owner_of, static_uint},
+    escrow, poco_storage, revert,
+    signatures::{is_authorized_by_restriction, verify_signature_or_presignature},
+    PocoStorage,
+};
+use stylus_sdk::{host::VM, prelude::*};
+
+pub use poco_hub_base::revert::IncompatibleDatasetOrder;
+
+sol! {
+    /// A deal was created on `workerpool`: its scheduler should pick it up.
+    #[sol(abi)]
+    event SchedulerNotice(address indexed workerpool, bytes32 dealid);
+    /// Orders were matched into deal `dealid`, consuming `volume` of each (typed-data hashes;
+    /// `datasetHash` is zero without dataset).
+    #[sol(abi)]
+    event OrdersMatched(
+        bytes32 dealid,
+        bytes32 appHash,
+        bytes32 datasetHash,
+        bytes32 workerpoolHash,
+        bytes32 requestHash,
+        uint256 volume
+    );
+    /// `sponsor` paid for deal `dealId` (`sponsorMatchOrders`).
+    #[sol(abi)]
+    event DealSponsored(bytes32 dealId, address sponsor);
+
+    /// IWorkerpool: percentage of the workerpool price a contributing worker stakes.
+    function m_workerStakeRatioPolicy() returns (uint256);
+    /// IWorkerpool: the scheduler's percentage of the workers' reward pool.
+    function m_schedulerRewardRatioPolicy() returns (uint256);
+}
+
+/// The matching facet. Its state is the hub's (`poco_storage`), so the struct has no fields.
+#[storage]
+#[entrypoint]
+pub struct MatchingFacet {}
+
+/// `require(ok, reason)`.
+fn require(ok: bool, reason: &'static str) -> Result<(), Vec<u8>> {
+    if ok {
+        Ok(())
+    } else {
+        Err(revert::reason(reason))
+    }
+}
+
+/// An order's id, owner and volume once authenticated.
+struct Checked {
+    hash: B256,
+    owner: Address,
+    volume: OrderVolume,
+}
+
+/// Checks 0x20/0x21-style authenticity of an asset order: `owner()` (before the registry,
+/// as PoCo), registration, then signature or presignature by the owner.
+#[allow(clippy::too_many_arguments)]
+fn check_asset_order(
+    vm: &VM,
+    s: &PocoStorage,
+    registry: Address,
+    asset: Address,
+    hash: B256,
+    sign: &[u8],
+    volume: U256,
+    reasons: [&'static str; 2],
+) -> Result<Checked, Vec<u8>> {
+    let owner = owner_of(vm, asset)?;
+    require(is_registered(vm, registry, asset)?, reasons[0])?;
+    require(verify_signature_or_presignature(vm, s, owner, hash, sign)?, reasons[1])?;
+    Ok(Checked { hash, owner, volume: OrderVolume { volume, consumed: s.consumed.get(hash) } })
+}
+
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders.
+fn match_orders(
+    vm: &VM,
+    app: &AppOrder,
+    dataset: &DatasetOrder,
+    workerpool: &WorkerpoolOrder,
+    request: &mut RequestOrder,
+    sponsor: Address,
+) -> Result<B256, Vec<u8>> {
+    use reasons::*;
+    let mut s = poco_storage(vm);
+
+    // 0x00..0x11: pure compatibility (category, trust, prices, tags, assets).
+    let category_count = U256::from(s.categories.len());
+    let tag = check_orders_compatibility(app, dataset, workerpool, request, &category_count).map_err(revert::poco)?;
+    // 0x12..0x1b: restrictions (ERC-734 groups called only when not trivially satisfied).
+    for check in match_restrictions(app, dataset, workerpool, request) {
+        if !is_authorized_by_restriction(vm, check.restriction, check.account) {
+            return Err(revert::poco(check.error));
+        }
+    }
+
+    // 0x20..0x50: authenticity.
+    let domain = s.domain_separator.get();
+    let app_ = check_asset_order(
+        vm,
+        &s,
+        s.app_registry.get(),
+        app.app,
+        app.typed_data_hash(&domain),
+        &app.sign,
+        app.volume,
+        [MATCH_APP_NOT_REGISTERED, MATCH_APP_SIGNATURE_INVALID],
+    )?;
+    let with_dataset = has_dataset(dataset);
+    let dataset_ = if with_dataset {
+        Some(check_asset_order(
+            vm,
+            &s,
+            s.dataset_registry.get(),
+            dataset.dataset,
+            dataset.typed_data_hash(&domain),
+            &dataset.sign,
+            dataset.volume,
+            [MATCH_DATASET_NOT_REGISTERED, MATCH_DATASET_SIGNATURE_INVALID],
+        )?)
+    } else {
+        None
+    };
+    let pool = check_asset_order(
+        vm,
+        &s,
+        s.workerpool_registry.get(),
+        workerpool.workerpool,
+        workerpool.typed_data_hash(&domain),
+        &workerpool.sign,
+        workerpool.volume,
+        [MATCH_WORKERPOOL_NOT_REGISTERED, MATCH_WORKERPOOL_SIGNATURE_INVALID],
+    )?;
+    let request_hash = request.typed_data_hash(&domain);
+    require(
+        verify_signature_or_presignature(vm, &s, request.requester, request_hash, &request.sign)?,
+        MATCH_REQUEST_SIGNATURE_INVALID,
+    )?;
+    let request_volume = OrderVolume { volume: request.volume, consumed: s.consumed.get(request_hash) };
+
+    // 0x60: availability.
+    let volume = deal_volume(&app_.volume, dataset_.as_ref().map(|d| &d.volume), &pool.volume, &request_volume)
+        .map_err(revert::poco)?;
+    require_positive_volume(&volume).map_err(revert::poco)?;
+
+    // Workerpool policies, read before any write (PoCo reads them while recording the deal).
+    let price = workerpool.workerpoolprice;
+    let stake_ratio = static_uint(vm, workerpool.workerpool, m_workerStakeRatioPolicyCall::SELECTOR)?;
+    let scheduler_ratio = static_uint(vm, workerpool.workerpool, m_schedulerRewardRatioPolicyCall::SELECTOR)?;
+
+    // Record the deal.
+    let dealid = deal_id(&request_hash, &request_volume.consumed);
+    let (dataset_hash, dataset_owner, dataset_price) = match &dataset_ {
+        Some(d) => (d.hash, d.owner, dataset.datasetprice),
+        None => (B256::ZERO, Address::ZERO, U256::ZERO),
+    };
+    let deal = Deal {
+        app: Resource { pointer: app.app, owner: app_.owner, price: app.appprice },
+        dataset: Resource { pointer: dataset.dataset, owner: dataset_owner, price: dataset_price },
+        workerpool: Resource { pointer: workerpool.workerpool, owner: pool.owner, price },
+        trust: deal_trust(&request.trust),
+        category: request.category,
+        tag,
+        requester: request.requester,
+        beneficiary: request.beneficiary,
+        callback: request.callback,
+        params: core::mem::take(&mut request.params),
+        startTime: U256::from(vm.block_timestamp()),
+        botFirst: request_volume.consumed,
+        botSize: volume,
+        workerStake: worker_stake(&price, &stake_ratio).map_err(revert::poco)?,
+        schedulerRewardRatio: scheduler_ratio,
+        sponsor,
+    };
+    s.deals.setter(dealid).store(&deal).map_err(revert::poco)?;
+
+    // Consume. `consumed + volume <= order volume`: no overflow. Without dataset PoCo adds 0
+    // to `consumed[0x0]`, which changes nothing: it is not written.
+    s.consumed.setter(app_.hash).set(app_.volume.consumed + volume);
+    if let Some(d) = &dataset_ {
+        s.consumed.setter(d.hash).set(d.volume.consumed + volume);
+    }
+    s.consumed.setter(pool.hash).set(pool.volume.consumed + volume);
+    s.consumed.setter(request_hash).set(request_volume.consumed + volume);
+
+    // Lock the sponsor's payment and the scheduler's stake (price * 30 / 100, then * volume).
+    let payment = deal_sponsor_lock(&app.appprice, &dataset_price, &price, &volume).map_err(revert::poco)?;
+    escrow::lock(vm, &mut s, sponsor, payment)?;
+    let stake = deal_workerpool_lock(&price, &volume).map_err(revert::poco)?;
+    escrow::lock(vm, &mut s, pool.owner, stake)?;
+
+    vm.log(SchedulerNotice { workerpool: workerpool.workerpool, dealid });
+    vm.log(OrdersMatched {
+        dealid,
+        appHash: app_.hash,
+        datasetHash: dataset_hash,
+        workerpoolHash: pool.hash,
+        requestHash: request_hash,
+        volume,
+    });
+    Ok(dealid)
+}
+
+#[public]
+impl MatchingFacet {
+    /// Matches the four orders into a deal paid by the request's requester, whoever sends
+    /// the transaction.
+    ///
+    /// # Arguments
+    /// * `apporder`, `datasetorder`, `workerpoolorder`, `requestorder` - the orders; a deal
+    ///   without dataset passes an all-zero dataset order (`dataset == 0`).
+    ///
+    /// # Errors
+    /// `iExecV5-matchOrders-0x00`..`0x60` for PoCo's 28 checks, in PoCo's order;
+    /// `invalid-signature-format` for an EOA signature that is neither 64 nor 65 bytes and
+    /// not presigned; a bare revert when an asset is not a contract (its `owner()` answers
+    /// nothing); `IexecEscrow: Transfer amount exceeds balance` when the sponsor or the
+    /// scheduler cannot lock; `Panic(0x11)` on arithmetic overflow (including prices beyond
+    /// `uint96`, the packed deal's width).
+    ///
+    /// # Events
+    /// `Transfer` + `Lock` for the sponsor then the scheduler, `SchedulerNotice(workerpool,
+    /// dealid)`, `OrdersMatched(dealid, appHash, datasetHash, workerpoolHash, requestHash,
+    /// volume)`.
+    pub fn match_orders(
+        &mut self,
+        apporder: AppOrder,
+        datasetorder: DatasetOrder,
+        workerpoolorder: WorkerpoolOrder,
+        mut requestorder: RequestOrder,
+    ) -> Result<B256, Vec<u8>> {
+        let sponsor = requestorder.requester;
+        match_orders(self.vm(), &apporder, &datasetorder, &workerpoolorder, &mut requestorder, sponsor)
+    }
+
+    /// As [`Self::match_orders`], but the sender pays for the deal.
+    ///
+    /// # Arguments
+    /// * `apporder`, `datasetorder`, `workerpoolorder`, `requestorder` - the orders.
+    ///
+    /// # Errors
+    /// As [`Self::match_orders`], the sender's balance being locked instead of the
+    /// requester's.
+    ///
+    /// # Events
+    /// As [`Self::match_orders`], then `DealSponsored(dealId, sponsor)`.
+    pub fn sponsor_match_orders(
+        &mut self,
+        apporder: AppOrder,
+        datasetorder: DatasetOrder,
+        workerpoolorder: WorkerpoolOrder,
+        mut requestorder: RequestOrder,
+    ) -> Result<B256, Vec<u8>> {
+        let vm = self.vm();
+        let sponsor = vm.msg_sender();
+        let deal_id = match_orders(vm, &apporder, &datasetorder, &workerpoolorder, &mut requestorder, sponsor)?;
+        vm.log(DealSponsored { dealId: deal_id, sponsor });
+        Ok(deal_id)
+    }
+
+    /// The volume a match of these orders would have now: the least remaining volume of the
+    /// orders (the dataset order's only when `dataset != 0`). Nothing else is checked.
+    ///
+    /// # Arguments
+    /// * `app_order`, `dataset_order`, `workerpool_order`, `request_order` - the orders.
+    ///
+    /// # Errors
+    /// `Panic(0x11)` when an order is consumed beyond its volume.
+    ///
+    /// # Events
+    /// None.
+    pub fn compute_deal_volume(
+        &self,
+        app_order: AppOrder,
+        dataset_order: DatasetOrder,
+        workerpool_order: WorkerpoolOrder,
+        request_order: RequestOrder,
+    ) -> Result<U256, Vec<u8>> {
+        let s = poco_storage(self.vm());
+        let domain = s.domain_separator.get();
+        let volume_of = |volume: U256, hash: B256| OrderVolume { volume, consumed: s.consumed.get(hash) };
+        let app = volume_of(app_order.volume, app_order.typed_data_hash(&domain));
+        let dataset = has_dataset(&dataset_order)
+            .then(|| volume_of(dataset_order.volume, dataset_order.typed_data_hash(&domain)));
+        let workerpool = volume_of(workerpool_order.volume, workerpool_order.typed_data_hash(&domain));
+        let request = volume_of(request_order.volume, request_order.typed_data_hash(&domain));
+        deal_volume(&app, dataset.as_ref(), &workerpool, &request).map_err(revert::poco)
+    }
+
+    /// Whether `dataset_order` can be used in the existing deal `deal_id` (the SMS's "bulk"
+    /// dataset check): returns nothing when it can, reverts with the first reason otherwise.
+    ///
+    /// # Arguments
+    /// * `dataset_order` - the dataset order.
+    /// * `deal_id` - the deal.
+    ///
+    /// # Errors
+    /// `IncompatibleDatasetOrder(reason)`, in this order: "Dataset order is revoked or fully
+    /// consumed", "Invalid dataset order signature", "Deal not found", "Deal already has a
+    /// dataset", "App restriction not satisfied", "Workerpool restriction not satisfied",
+    /// "Requester restriction not satisfied", "Tag compatibility not satisfied". The
+    /// dataset's `owner()` revert (bare when it is not a contract) and
+    /// `invalid-signature-format` pass through as in PoCo.
+    ///
+    /// # Events
+    /// None.
+    pub fn assert_dataset_deal_compatibility(&self, dataset_order: DatasetOrder, deal_id: B256) -> Result<(), Vec<u8>> {
+        let vm = self.vm();
+        let s = poco_storage(vm);
+        let hash = dataset_order.typed_data_hash(&s.domain_separator.get());
+        let volume = OrderVolume { volume: dataset_order.volume, consumed: s.consumed.get(hash) };
+        require_dataset_order_available(&volume).map_err(revert::poco)?;
+        let owner = owner_of(vm, dataset_order.dataset)?;
+        if !verify_signature_or_presignature(vm, &s, owner, hash, &dataset_order.sign)? {
+            return Err(revert::poco(PocoError::IncompatibleDatasetOrder(reasons::DATASET_ORDER_SIGNATURE_INVALID)));
+        }
+        // Only the fields the rules read.
+        let record = s.deals.getter(deal_id);
+        let mut deal = Deal {
+            requester: record.requester.get(),
+            dataset: Resource { pointer: record.dataset.get(), ..Default::default() },
+            ..Default::default()
+        };
+        require_deal_accepts_dataset(&deal).map_err(revert::poco)?;
+        deal.app.pointer = record.app.get();
+        deal.workerpool.pointer = record.workerpool.get();
+        for check in dataset_deal_restrictions(&dataset_order, &deal) {
+            if !is_authorized_by_restriction(vm, check.restriction, check.account) {
+                return Err(revert::poco(check.error));
+            }
+        }
+        require_dataset_tag_compatible(&record.tag.get(), &dataset_order.tag).map_err(revert::poco)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,629 @@
+//! Matching facet on a `MockHost`: a full match with real k256 signatures (the ecrecover
+//! precompile mocked with the signer it would recover), each of PoCo's 28 checks with its
+//! exact revert data, dataset-less deals, sponsoring, replays and closed orders, ERC-1271
+//! and ERC-734, `computeDealVolume` and the eight `assertDatasetDealCompatibility` reasons.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
+use alloy_primitives::{address, keccak256, Address, Bytes, B256, U256};
+use alloy_sol_types::{sol, Panic, Revert, SolCall, SolError, SolEvent};
+use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
+use poco_core::{
+    eip712::domain_separator,
+    signature::{ecrecover_input, parse_signature, ECRECOVER_PRECOMPILE},
+};
+use poco_hub_base::{
+    escrow::{Lock, Transfer},
+    poco_storage,
+    testing::MockHost,
+};
+
+use super::*;
+
+sol! {
+    function owner() returns (address);
+    function isRegistered(address entry) returns (bool);
+    function isValidSignature(bytes32 hash, bytes signature) returns (bytes4);
+    function keyHasPurpose(bytes32 key, uint256 purpose) returns (bool);
+}
+
+const HUB: Address = address!("00000000000000000000000000000000000c0c00");
+const APP: Address = address!("00000000000000000000000000000000000a0a00");
+const DATASET: Address = address!("00000000000000000000000000000000000d0d00");
+const WORKERPOOL: Address = address!("00000000000000000000000000000000000e0e00");
+const APP_REGISTRY: Address = address!("000000000000000000000000000000000000a000");
+const DATASET_REGISTRY: Address = address!("000000000000000000000000000000000000d000");
+const WORKERPOOL_REGISTRY: Address = address!("000000000000000000000000000000000000e000");
+const WALLET: Address = address!("0000000000000000000000000000000000001271");
+const GROUP: Address = address!("0000000000000000000000000000000000000734");
+const STRANGER: Address = address!("0000000000000000000000000000000000005555");
+const SPONSOR: Address = address!("0000000000000000000000000000000000005905");
+const BENEFICIARY: Address = address!("000000000000000000000000000000000000bef1");
+
+/// An EOA with a k256 key.
+struct Signer {
+    key: SigningKey,
+    address: Address,
+}
+
+impl Signer {
+    fn new(seed: u8) -> Self {
+        let key = SigningKey::from_bytes(&[seed; 32].into()).unwrap();
+        let point = key.verifying_key().to_encoded_point(false);
+        let address = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
+        Self { key, address }
+    }
+
+    /// 65-byte `r ‖ s ‖ v` (compact 64-byte EIP-2098 when `compact`).
+    fn sign(&self, hash: &B256, compact: bool) -> Vec<u8> {
+        let (sig, recid) = self.key.sign_prehash_recoverable(hash.as_slice()).unwrap();
+        let mut out = sig.to_bytes().to_vec();
+        if compact {
+            out[32] |= recid.to_byte() << 7;
+        } else {
+            out.push(27 + recid.to_byte());
+        }
+        out
+    }
+}
+
+/// Mocks the ecrecover precompile for `(hash, sig)` with the signer it would recover.
+fn mock_ecrecover(host: &MockHost, hash: &B256, sig: &[u8]) {
+    let parsed = parse_signature(sig).unwrap();
+    let signature = Signature::from_scalars(parsed.r.0, parsed.s.0).unwrap();
+    let recid = RecoveryId::from_byte(parsed.v - 27).unwrap();
+    let key = VerifyingKey::recover_from_prehash(hash.as_slice(), &signature, recid).unwrap();
+    let point = key.to_encoded_point(false);
+    let signer = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
+    host.mock(ECRECOVER_PRECOMPILE, ecrecover_input(hash, &parsed).to_vec(), Ok(signer.into_word().to_vec()));
+}
+
+fn word(v: u64) -> Vec<u8> {
+    U256::from(v).to_be_bytes::<32>().to_vec()
+}
+
+fn reason(r: &str) -> Vec<u8> {
+    Revert::from(r).abi_encode()
+}
+
+fn incompatible(r: &str) -> Vec<u8> {
+    IncompatibleDatasetOrder { reason: r.into() }.abi_encode()
+}
+
+struct Fixture {
+    host: MockHost,
+    facet: MatchingFacet,
+    domain: B256,
+    app_owner: Signer,
+    dataset_owner: Signer,
+    workerpool_owner: Signer,
+    requester: Signer,
+    app: AppOrder,
+    dataset: DatasetOrder,
+    workerpool: WorkerpoolOrder,
+    request: RequestOrder,
+}
+
+impl Fixture {
+    /// Registered assets, owners, policies (stake 35%, scheduler 5%), one category, funded
+    /// requester and scheduler, and compatible orders: volume 4 = min(10, 10, 5, 4).
+    fn new() -> Self {
+        let host = MockHost::default();
+        host.vm.set_contract_address(HUB);
+        host.vm.set_block_timestamp(1_700_000_000);
+        let domain = domain_separator(host.vm.chain_id(), &HUB);
+        let (app_owner, dataset_owner, workerpool_owner, requester) =
+            (Signer::new(1), Signer::new(2), Signer::new(3), Signer::new(4));
+        {
+            let vm = host.handle();
+            let mut s = poco_storage(&vm);
+            s.domain_separator.set(domain);
+            s.app_registry.set(APP_REGISTRY);
+            s.dataset_registry.set(DATASET_REGISTRY);
+            s.workerpool_registry.set(WORKERPOOL_REGISTRY);
+            s.categories.grow().work_clock_time_ref.set(U256::from(300));
+            escrow::mint(&vm, &mut s, requester.address, U256::from(1000)).unwrap();
+            escrow::mint(&vm, &mut s, workerpool_owner.address, U256::from(1000)).unwrap();
+        }
+        let app = AppOrder { app: APP, appprice: U256::from(3), volume: U256::from(10), ..Default::default() };
+        let dataset = DatasetOrder { dataset: DATASET, datasetprice: U256::from(2), volume: U256::from(10), ..Default::default() };
+        let workerpool = WorkerpoolOrder {
+            workerpool: WORKERPOOL,
+            workerpoolprice: U256::from(10),
+            volume: U256::from(5),
+            trust: U256::from(1),
+            tag: B256::with_last_byte(0x11),
+            ..Default::default()
+        };
+        let request = RequestOrder {
+            app: APP,
+            appmaxprice: U256::from(3),
+            dataset: DATASET,
+            datasetmaxprice: U256::from(2),
+            workerpoolmaxprice: U256::from(10),
+            requester: requester.address,
+            volume: U256::from(4),
+            tag: B256::with_last_byte(0x10),
+            trust: U256::ZERO,
+            beneficiary: BENEFICIARY,
+            params: "{\"iexec_args\":\"42\"}".into(),
+            ..Default::default()
+        };
+        let facet = MatchingFacet::from(&host);
+        let f = Self {
+            host,
+            facet,
+            domain,
+            app_owner,
+            dataset_owner,
+            workerpool_owner,
+            requester,
+            app,
+            dataset,
+            workerpool,
+            request,
+        };
+        f.mock_world();
+        f
+    }
+
+    fn mock_world(&self) {
+        let h = &self.host;
+        for (asset, owner, registry) in [
+            (APP, self.app_owner.address, APP_REGISTRY),
+            (DATASET, self.dataset_owner.address, DATASET_REGISTRY),
+            (WORKERPOOL, self.workerpool_owner.address, WORKERPOOL_REGISTRY),
+        ] {
+            h.set_contract(asset);
+            h.set_contract(registry);
+            h.mock(asset, ownerCall {}.abi_encode(), Ok(owner.into_word().to_vec()));
+            h.mock(registry, isRegisteredCall { entry: asset }.abi_encode(), Ok(word(1)));
+        }
+        h.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(word(35)));
+        h.mock(WORKERPOOL, m_schedulerRewardRatioPolicyCall {}.abi_encode(), Ok(word(5)));
+    }
+
+    /// Signs the four orders with their owners' keys (app and workerpool 65 bytes, dataset
+    /// and request 64 bytes) and mocks the precompile accordingly.
+    fn sign_all(&mut self) {
+        let d = self.domain;
+        self.app.sign = self.sign_for(&self.app_owner, &self.app.typed_data_hash(&d), false);
+        self.dataset.sign = self.sign_for(&self.dataset_owner, &self.dataset.typed_data_hash(&d), true);
+        self.workerpool.sign = self.sign_for(&self.workerpool_owner, &self.workerpool.typed_data_hash(&d), false);
+        self.request.sign = self.sign_for(&self.requester, &self.request.typed_data_hash(&d), true);
+    }
+
+    fn sign_for(&self, signer: &Signer, hash: &B256, compact: bool) -> Bytes {
+        let sig = signer.sign(hash, compact);
+        mock_ecrecover(&self.host, hash, &sig);
+        sig.into()
+    }
+
+    fn without_dataset(&mut self) {
+        self.dataset = DatasetOrder::default();
+        self.request.dataset = Address::ZERO;
+    }
+
+    fn run(&mut self) -> Result<B256, Vec<u8>> {
+        self.facet.match_orders(self.app.clone(), self.dataset.clone(), self.workerpool.clone(), self.request.clone())
+    }
+
+    fn hashes(&self) -> [B256; 4] {
+        let d = self.domain;
+        [
+            self.app.typed_data_hash(&d),
+            self.dataset.typed_data_hash(&d),
+            self.workerpool.typed_data_hash(&d),
+            self.request.typed_data_hash(&d),
+        ]
+    }
+
+    fn storage(&self) -> PocoStorage {
+        poco_storage(self.facet.vm())
+    }
+
+    fn balance(&self, account: Address) -> (U256, U256) {
+        let s = self.storage();
+        let record = s.accounts.getter(account);
+        (record.balance(), record.frozen())
+    }
+}
+
+#[test]
+fn full_match_with_dataset_and_eoa_signatures() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    f.host.vm.clear_mocks(); // the TestVM's logs only (mint events)
+    f.host.vm.set_sender(STRANGER);
+    let dealid = f.run().unwrap();
+    let [app_h, dataset_h, workerpool_h, request_h] = f.hashes();
+    assert_eq!(dealid, deal_id(&request_h, &U256::ZERO));
+
+    let deal = f.storage().deals.getter(dealid).to_deal();
+    assert_eq!(deal.app, Resource { pointer: APP, owner: f.app_owner.address, price: U256::from(3) });
+    assert_eq!(deal.dataset, Resource { pointer: DATASET, owner: f.dataset_owner.address, price: U256::from(2) });
+    assert_eq!(deal.workerpool, Resource { pointer: WORKERPOOL, owner: f.workerpool_owner.address, price: U256::from(10) });
+    assert_eq!(deal.trust, U256::from(1)); // max(0, 1)
+    assert_eq!(deal.category, U256::ZERO);
+    assert_eq!(deal.tag, B256::with_last_byte(0x10));
+    assert_eq!((deal.requester, deal.beneficiary, deal.callback), (f.requester.address, BENEFICIARY, Address::ZERO));
+    assert_eq!(deal.params, f.request.params);
+    assert_eq!(deal.startTime, U256::from(1_700_000_000));
+    assert_eq!((deal.botFirst, deal.botSize), (U256::ZERO, U256::from(4)));
+    assert_eq!(deal.workerStake, U256::from(3)); // 10 * 35 / 100
+    assert_eq!(deal.schedulerRewardRatio, U256::from(5));
+    assert_eq!(deal.sponsor, f.requester.address);
+
+    let s = f.storage();
+    for h in [app_h, dataset_h, workerpool_h, request_h] {
+        assert_eq!(s.consumed.get(h), U256::from(4));
+    }
+    // Sponsor: (3 + 2 + 10) * 4 = 60; scheduler: (10 * 30 / 100) * 4 = 12.
+    assert_eq!(f.balance(f.requester.address), (U256::from(940), U256::from(60)));
+    assert_eq!(f.balance(f.workerpool_owner.address), (U256::from(988), U256::from(12)));
+    assert_eq!(f.balance(HUB), (U256::from(72), U256::ZERO));
+
+    let logs = f.host.vm.get_emitted_logs();
+    assert_eq!(logs.len(), 6);
+    let transfer = Transfer::decode_raw_log(logs[0].0.clone(), &logs[0].1).unwrap();
+    assert_eq!((transfer.from, transfer.to, transfer.value), (f.requester.address, HUB, U256::from(60)));
+    let lock = Lock::decode_raw_log(logs[1].0.clone(), &logs[1].1).unwrap();
+    assert_eq!((lock.owner, lock.amount), (f.requester.address, U256::from(60)));
+    let transfer = Transfer::decode_raw_log(logs[2].0.clone(), &logs[2].1).unwrap();
+    assert_eq!((transfer.from, transfer.value), (f.workerpool_owner.address, U256::from(12)));
+    let lock = Lock::decode_raw_log(logs[3].0.clone(), &logs[3].1).unwrap();
+    assert_eq!((lock.owner, lock.amount), (f.workerpool_owner.address, U256::from(12)));
+    assert_eq!(logs[4].0, vec![SchedulerNotice::SIGNATURE_HASH, WORKERPOOL.into_word()]);
+    assert_eq!(logs[4].1, dealid.to_vec());
+    assert_eq!(logs[5].0, vec![OrdersMatched::SIGNATURE_HASH]);
+    let expected: Vec<u8> = [dealid, app_h, dataset_h, workerpool_h, request_h, U256::from(4).into()].concat();
+    assert_eq!(logs[5].1, expected);
+    assert_eq!(
+        SchedulerNotice::SIGNATURE_HASH,
+        keccak256("SchedulerNotice(address,bytes32)"),
+        "event signatures are PoCo's"
+    );
+    assert_eq!(OrdersMatched::SIGNATURE_HASH, keccak256("OrdersMatched(bytes32,bytes32,bytes32,bytes32,bytes32,uint256)"));
+}
+
+#[test]
+fn dataset_less_deal() {
+    let mut f = Fixture::new();
+    f.without_dataset();
+    f.request.datasetmaxprice = U256::ZERO;
+    f.sign_all();
+    f.host.vm.clear_mocks();
+    let dealid = f.run().unwrap();
+    let deal = f.storage().deals.getter(dealid).to_deal();
+    assert_eq!(deal.dataset, Resource::default());
+    let logs = f.host.vm.get_emitted_logs();
+    let matched = OrdersMatched::decode_raw_log(logs[5].0.clone(), &logs[5].1).unwrap();
+    assert_eq!(matched.datasetHash, B256::ZERO);
+    assert_eq!(matched.volume, U256::from(4));
+    // (3 + 0 + 10) * 4.
+    assert_eq!(f.balance(f.requester.address).1, U256::from(52));
+    assert_eq!(f.storage().consumed.get(B256::ZERO), U256::ZERO);
+    // The dataset owner and registry were never asked.
+    assert!(f.host.calls_made().iter().all(|(to, _)| *to != DATASET && *to != DATASET_REGISTRY));
+}
+
+#[test]
+fn replay_of_a_consumed_order_and_partial_consumption() {
+    let mut f = Fixture::new();
+    f.request.volume = U256::from(7);
+    f.sign_all();
+    let first = f.run().unwrap();
+    // The workerpool order (5) was the limit; the request keeps 2 for another workerpool order.
+    let [_, _, workerpool_h, request_h] = f.hashes();
+    assert_eq!(f.storage().consumed.get(workerpool_h), U256::from(5));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x60")));
+    f.workerpool.salt = B256::repeat_byte(2);
+    f.sign_all();
+    let second = f.run().unwrap();
+    assert_ne!(first, second);
+    assert_eq!(second, deal_id(&request_h, &U256::from(5)));
+    let deal = f.storage().deals.getter(second).to_deal();
+    assert_eq!((deal.botFirst, deal.botSize), (U256::from(5), U256::from(2)));
+    assert_eq!(f.storage().consumed.get(request_h), U256::from(7));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x60")));
+}
+
+#[test]
+fn closed_orders_cannot_match() {
+    for which in 0..4 {
+        let mut f = Fixture::new();
+        f.sign_all();
+        let hash = f.hashes()[which];
+        let volume = [f.app.volume, f.dataset.volume, f.workerpool.volume, f.request.volume][which];
+        f.storage().consumed.setter(hash).set(volume); // what manage*Order(CLOSE) writes
+        assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x60")), "order {which}");
+    }
+}
+
+#[test]
+fn sponsor_match_orders_is_paid_by_the_sender() {
+    let mut f = Fixture::new();
+    {
+        let vm = f.host.handle();
+        escrow::mint(&vm, &mut poco_storage(&vm), SPONSOR, U256::from(100)).unwrap();
+    }
+    f.sign_all();
+    f.host.vm.clear_mocks();
+    f.host.vm.set_sender(SPONSOR);
+    let dealid = f
+        .facet
+        .sponsor_match_orders(f.app.clone(), f.dataset.clone(), f.workerpool.clone(), f.request.clone())
+        .unwrap();
+    assert_eq!(f.storage().deals.getter(dealid).to_deal().sponsor, SPONSOR);
+    assert_eq!(f.balance(SPONSOR), (U256::from(40), U256::from(60)));
+    assert_eq!(f.balance(f.requester.address), (U256::from(1000), U256::ZERO));
+    let logs = f.host.vm.get_emitted_logs();
+    assert_eq!(logs.len(), 7);
+    assert_eq!(logs[6].0, vec![DealSponsored::SIGNATURE_HASH]);
+    let sponsored = DealSponsored::decode_raw_log(logs[6].0.clone(), &logs[6].1).unwrap();
+    assert_eq!((sponsored.dealId, sponsored.sponsor), (dealid, SPONSOR));
+    // Unfunded sender.
+    f.host.vm.set_sender(STRANGER);
+    f.request.salt = B256::repeat_byte(9);
+    f.sign_all();
+    assert_eq!(
+        f.facet.sponsor_match_orders(f.app.clone(), f.dataset.clone(), f.workerpool.clone(), f.request.clone()),
+        Err(reason("IexecEscrow: Transfer amount exceeds balance"))
+    );
+}
+
+#[test]
+fn requester_without_funds_cannot_match() {
+    let mut f = Fixture::new();
+    f.request.volume = U256::from(100);
+    f.app.volume = U256::from(100);
+    f.dataset.volume = U256::from(100);
+    f.workerpool.volume = U256::from(100);
+    f.sign_all();
+    // 15 * 100 = 1500 > 1000.
+    assert_eq!(f.run(), Err(reason("IexecEscrow: Transfer amount exceeds balance")));
+}
+
+/// Each check, alone, reverts with its own reason: `(reason, break the orders)`.
+#[test]
+fn each_of_the_28_checks_reverts_with_its_reason() {
+    type Breaker = fn(&mut Fixture);
+    let cases: [(&str, Breaker); 28] = [
+        ("0x00", |f| f.request.category = U256::from(1)),
+        ("0x01", |f| {
+            f.request.category = U256::from(1);
+            f.workerpool.category = U256::from(1);
+        }),
+        ("0x02", |f| f.request.trust = U256::from(2)),
+        ("0x03", |f| f.request.appmaxprice = U256::from(2)),
+        ("0x04", |f| f.request.datasetmaxprice = U256::from(1)),
+        ("0x05", |f| f.request.workerpoolmaxprice = U256::from(9)),
+        ("0x06", |f| f.request.tag = B256::with_last_byte(0x20)),
+        ("0x07", |f| f.request.tag = B256::with_last_byte(0x01)),
+        ("0x10", |f| f.request.app = STRANGER),
+        ("0x11", |f| f.request.dataset = STRANGER),
+        ("0x12", |f| f.request.workerpool = STRANGER),
+        ("0x13", |f| f.app.datasetrestrict = STRANGER),
+        ("0x14", |f| f.app.workerpoolrestrict = STRANGER),
+        ("0x15", |f| f.app.requesterrestrict = STRANGER),
+        ("0x16", |f| f.dataset.apprestrict = STRANGER),
+        ("0x17", |f| f.dataset.workerpoolrestrict = STRANGER),
+        ("0x18", |f| f.dataset.requesterrestrict = STRANGER),
+        ("0x19", |f| f.workerpool.apprestrict = STRANGER),
+        ("0x1a", |f| f.workerpool.datasetrestrict = STRANGER),
+        ("0x1b", |f| f.workerpool.requesterrestrict = STRANGER),
+        ("0x20", |f| f.host.mock(APP_REGISTRY, isRegisteredCall { entry: APP }.abi_encode(), Ok(word(0)))),
+        ("0x21", |f| f.app.sign = f.sign_for(&Signer::new(9), &f.app.typed_data_hash(&f.domain), false)),
+        ("0x30", |f| f.host.mock(DATASET_REGISTRY, isRegisteredCall { entry: DATASET }.abi_encode(), Ok(word(0)))),
+        ("0x31", |f| f.dataset.sign = f.sign_for(&Signer::new(9), &f.dataset.typed_data_hash(&f.domain), true)),
+        ("0x40", |f| {
+            f.host.mock(WORKERPOOL_REGISTRY, isRegisteredCall { entry: WORKERPOOL }.abi_encode(), Ok(word(0)))
+        }),
+        ("0x41", |f| f.workerpool.sign = f.sign_for(&Signer::new(9), &f.workerpool.typed_data_hash(&f.domain), false)),
+        ("0x50", |f| f.request.sign = f.sign_for(&Signer::new(9), &f.request.typed_data_hash(&f.domain), true)),
+        ("0x60", |f| {
+            let h = f.hashes()[2];
+            f.storage().consumed.setter(h).set(f.workerpool.volume);
+        }),
+    ];
+    let mut seen = Vec::new();
+    for (code, breaker) in cases {
+        let mut f = Fixture::new();
+        f.sign_all();
+        breaker(&mut f);
+        f.host.vm.clear_mocks();
+        let expected = format!("iExecV5-matchOrders-{code}");
+        assert_eq!(f.run(), Err(reason(&expected)), "{expected}");
+        assert!(f.host.vm.get_emitted_logs().is_empty());
+        seen.push(expected);
+    }
+    assert_eq!(seen, poco_core::reasons::MATCH_ORDERS_REASONS);
+}
+
+#[test]
+fn erc734_group_restrictions() {
+    let key = |a: Address| keyHasPurposeCall { key: a.into_word(), purpose: U256::from(4) }.abi_encode();
+    let mut f = Fixture::new();
+    f.host.set_contract(GROUP);
+    f.app.requesterrestrict = GROUP;
+    f.workerpool.apprestrict = GROUP;
+    f.host.mock(GROUP, key(f.requester.address), Ok(word(1)));
+    f.host.mock(GROUP, key(APP), Ok(word(0)));
+    f.sign_all();
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x19")));
+    f.host.mock(GROUP, key(APP), Err(vec![]));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x19")));
+    f.host.mock(GROUP, key(APP), Ok(word(1)));
+    f.run().unwrap();
+    // A restriction without code is an address restriction only.
+    let mut f = Fixture::new();
+    f.app.requesterrestrict = GROUP;
+    f.host.mock(GROUP, key(f.requester.address), Ok(word(1)));
+    f.sign_all();
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x15")));
+}
+
+#[test]
+fn non_contract_app_reverts_without_reason_before_the_registry() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    f.host.vm.set_code(APP, vec![]);
+    f.host.mock(APP, ownerCall {}.abi_encode(), Ok(vec![]));
+    assert_eq!(f.run(), Err(vec![]));
+    assert!(f.host.calls_made().iter().all(|(to, _)| *to != APP_REGISTRY));
+    // owner() reverting bubbles its data.
+    f.host.mock(APP, ownerCall {}.abi_encode(), Err(b"no owner".to_vec()));
+    assert_eq!(f.run(), Err(b"no owner".to_vec()));
+    // Without any mock at all (the un-mocked world): the same bare revert.
+    f.host.clear_mocks();
+    assert_eq!(f.run(), Err(vec![]));
+}
+
+#[test]
+fn empty_signature_is_a_format_error_unless_presigned() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    f.app.sign = Bytes::new();
+    assert_eq!(f.run(), Err(reason("invalid-signature-format")));
+    f.app.sign = vec![1u8; 66].into();
+    assert_eq!(f.run(), Err(reason("invalid-signature-format")));
+    // Presigned by the owner: no signature needed.
+    let hash = f.hashes()[0];
+    f.storage().presigned.setter(hash).set(f.app_owner.address);
+    f.app.sign = Bytes::new();
+    f.run().unwrap();
+    // Presigned by someone else does not count.
+    let mut f = Fixture::new();
+    f.sign_all();
+    let hash = f.hashes()[3];
+    f.storage().presigned.setter(hash).set(STRANGER);
+    f.request.sign = Bytes::new();
+    assert_eq!(f.run(), Err(reason("invalid-signature-format")));
+}
+
+#[test]
+fn high_s_signature_is_refused_without_calling_the_precompile() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    let n = poco_core::signature::SECP256K1_N_HALF * U256::from(2) + U256::from(1);
+    let mut sig = f.workerpool.sign.to_vec();
+    let s = U256::from_be_slice(&sig[32..64]);
+    sig[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
+    sig[64] ^= 27 ^ 28;
+    f.workerpool.sign = sig.into();
+    f.host.clear_mocks();
+    f.mock_world();
+    f.sign_all_but_workerpool();
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x41")));
+    let precompile_calls = f.host.calls_made().iter().filter(|(to, _)| *to == ECRECOVER_PRECOMPILE).count();
+    assert_eq!(precompile_calls, 2); // app and dataset only
+}
+
+impl Fixture {
+    fn sign_all_but_workerpool(&mut self) {
+        let keep = self.workerpool.sign.clone();
+        self.sign_all();
+        self.workerpool.sign = keep;
+    }
+}
+
+#[test]
+fn erc1271_requester() {
+    let mut f = Fixture::new();
+    f.request.requester = WALLET;
+    f.host.set_contract(WALLET);
+    {
+        let vm = f.host.handle();
+        escrow::mint(&vm, &mut poco_storage(&vm), WALLET, U256::from(100)).unwrap();
+    }
+    f.sign_all();
+    f.request.sign = b"wallet-says-yes".to_vec().into();
+    let hash = f.hashes()[3];
+    let ask = isValidSignatureCall { hash, signature: f.request.sign.clone() }.abi_encode();
+    f.host.mock(WALLET, ask.clone(), Ok(vec![0u8; 32]));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x50")));
+    let mut magic = vec![0u8; 32];
+    magic[..4].copy_from_slice(&[0x16, 0x26, 0xba, 0x7e]);
+    f.host.mock(WALLET, ask, Ok(magic));
+    let dealid = f.run().unwrap();
+    assert_eq!(f.storage().deals.getter(dealid).to_deal().sponsor, WALLET);
+}
+
+#[test]
+fn compute_deal_volume_previews_the_match() {
+    let mut f = Fixture::new();
+    let volume = |f: &Fixture| {
+        f.facet.compute_deal_volume(f.app.clone(), f.dataset.clone(), f.workerpool.clone(), f.request.clone())
+    };
+    assert_eq!(volume(&f), Ok(U256::from(4)));
+    f.dataset.volume = U256::from(2);
+    assert_eq!(volume(&f), Ok(U256::from(2)));
+    let [_, dataset_h, ..] = f.hashes();
+    f.storage().consumed.setter(dataset_h).set(U256::from(2));
+    assert_eq!(volume(&f), Ok(U256::ZERO));
+    f.storage().consumed.setter(dataset_h).set(U256::from(3));
+    assert_eq!(volume(&f), Err(Panic { code: U256::from(0x11) }.abi_encode()));
+    // Without dataset, the dataset order is ignored.
+    f.dataset.dataset = Address::ZERO;
+    assert_eq!(volume(&f), Ok(U256::from(4)));
+}
+
+#[test]
+fn assert_dataset_deal_compatibility_reasons() {
+    // A deal without dataset to add a dataset to, and one with.
+    let mut f = Fixture::new();
+    let dataset_order = f.dataset.clone();
+    f.without_dataset();
+    f.request.datasetmaxprice = U256::ZERO;
+    f.sign_all();
+    let dealid = f.run().unwrap();
+    f.dataset = dataset_order;
+    f.request.dataset = DATASET;
+    f.request.datasetmaxprice = U256::from(2);
+    f.request.salt = B256::repeat_byte(3);
+    f.workerpool.salt = B256::repeat_byte(3);
+    f.sign_all();
+    let deal_with_dataset = f.run().unwrap();
+
+    let check = |f: &Fixture, order: &DatasetOrder, deal: B256| f.facet.assert_dataset_deal_compatibility(order.clone(), deal);
+    let sign = |f: &Fixture, order: &mut DatasetOrder| {
+        order.sign = f.sign_for(&f.dataset_owner, &order.typed_data_hash(&f.domain), false);
+    };
+    let mut order = DatasetOrder { dataset: DATASET, volume: U256::from(1), salt: B256::repeat_byte(7), ..Default::default() };
+    sign(&f, &mut order);
+    assert_eq!(check(&f, &order, dealid), Ok(()));
+
+    let mut consumed = order.clone();
+    consumed.volume = U256::ZERO;
+    assert_eq!(check(&f, &consumed, dealid), Err(incompatible("Dataset order is revoked or fully consumed")));
+    let mut forged = order.clone();
+    forged.sign = f.sign_for(&Signer::new(9), &order.typed_data_hash(&f.domain), false);
+    assert_eq!(check(&f, &forged, dealid), Err(incompatible("Invalid dataset order signature")));
+    assert_eq!(check(&f, &order, B256::repeat_byte(0xde)), Err(incompatible("Deal not found")));
+    assert_eq!(check(&f, &order, deal_with_dataset), Err(incompatible("Deal already has a dataset")));
+    for (field, expected) in [
+        (0, "App restriction not satisfied"),
+        (1, "Workerpool restriction not satisfied"),
+        (2, "Requester restriction not satisfied"),
+    ] {
+        let mut restricted = order.clone();
+        *[&mut restricted.apprestrict, &mut restricted.workerpoolrestrict, &mut restricted.requesterrestrict][field] =
+            STRANGER;
+        sign(&f, &mut restricted);
+        assert_eq!(check(&f, &restricted, dealid), Err(incompatible(expected)));
+    }
+    let mut tagged = order.clone();
+    tagged.tag = B256::with_last_byte(0x01); // TEE: the deal (tag 0x10) has none
+    sign(&f, &mut tagged);
+    assert_eq!(check(&f, &tagged, dealid), Err(incompatible("Tag compatibility not satisfied")));
+    let mut frameworks = order.clone();
+    frameworks.tag = B256::with_last_byte(0x1e); // framework bits are ignored, 0x10 is in the deal
+    sign(&f, &mut frameworks);
+    assert_eq!(check(&f, &frameworks, dealid), Ok(()));
+    // Presigned by the dataset owner: no signature needed; a bad length otherwise.
+    let mut presigned = order.clone();
+    presigned.sign = Bytes::new();
+    assert_eq!(check(&f, &presigned, dealid), Err(reason("invalid-signature-format")));
+    f.storage().presigned.setter(order.typed_data_hash(&f.domain)).set(f.dataset_owner.address);
+    assert_eq!(check(&f, &presigned, dealid), Ok(()));
+}
