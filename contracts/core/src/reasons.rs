@@ -262,6 +262,16 @@ pub const TASK_PENDING: &str = "task-pending";
 /// PoCo: contracts/abstract/FacetBase.sol, onlyOwner
 pub const OWNABLE_NOT_OWNER: &str = "Ownable: caller is not the owner";
 
+/// SRLC `approve` from the zero address (OpenZeppelin ERC-20 wording, as PoCo's ERC-20 base).
+///
+/// PoCo: contracts/abstract/IexecERC20Base.sol, _approve
+pub const ERC20_APPROVE_FROM_ZERO: &str = "ERC20: approve from the zero address";
+
+/// SRLC `approve` to the zero address.
+///
+/// PoCo: contracts/abstract/IexecERC20Base.sol, _approve
+pub const ERC20_APPROVE_TO_ZERO: &str = "ERC20: approve to the zero address";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,13 +298,3 @@ mod tests {
         }
     }
 }
-
-/// SRLC `approve` from the zero address (OpenZeppelin ERC-20 wording, as PoCo's ERC-20 base).
-///
-/// PoCo: contracts/abstract/IexecERC20Base.sol, _approve
-pub const ERC20_APPROVE_FROM_ZERO: &str = "ERC20: approve from the zero address";
-
-/// SRLC `approve` to the zero address.
-///
-/// PoCo: contracts/abstract/IexecERC20Base.sol, _approve
-pub const ERC20_APPROVE_TO_ZERO: &str = "ERC20: approve to the zero address";

@@ -1,111 +1,48 @@
-//! The on-chain form of a Stylus program: `0xEF 0xF0 0x00`, a dictionary byte, then the
-//! brotli-compressed WASM (what cargo-stylus deploys), plus the EVM init code that deploys it.
-
-use std::io::Read;
+//! The on-chain form of a Stylus program, from the `stylus-code` crate that the build
+//! (xtask) and the deployment client share, with the devnet's error type.
 
 use alloy_primitives::Bytes;
+use stylus_code::CodeError;
 
 use crate::error::ActivationError;
 
-/// Prefix of Stylus program code (EOF-style magic reserved by Arbitrum).
-pub const STYLUS_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x00];
-/// Dictionary byte for "no dictionary" (the only one cargo-stylus emits).
-pub const DICTIONARY_EMPTY: u8 = 0x00;
-/// Brotli quality cargo-stylus uses.
-pub const BROTLI_QUALITY: u32 = 11;
-/// Brotli window cargo-stylus uses.
-pub const BROTLI_WINDOW: u32 = 22;
+pub use stylus_code::{is_stylus, BROTLI_QUALITY, BROTLI_WINDOW, DICTIONARY_EMPTY, STYLUS_PREFIX};
 
-/// Whether `code` is a Stylus program (as opposed to EVM bytecode).
-pub fn is_stylus(code: &[u8]) -> bool {
-    code.starts_with(&STYLUS_PREFIX)
-}
-
-/// Prepares a compiler's WASM output for deployment the way cargo-stylus's `process_wasm`
-/// does: custom sections (names, producers, debug info) are dropped and the module is
-/// re-encoded canonically.
-///
-/// Re-encoding matters: rustc ≥ 1.82 emits `call_indirect` with an overlong table index that
-/// only parses with the reference-types proposal, which nitro's validator has off. cargo-stylus
-/// round-trips every module through WAT, which re-encodes it; this does the same with
-/// `wasm-encoder`.
-pub fn process_wasm(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
-    use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
-
-    /// Round-trips everything except custom sections.
-    struct StripCustom;
-    impl Reencode for StripCustom {
-        type Error = std::convert::Infallible;
-        fn parse_custom_section(
-            &mut self,
-            _module: &mut wasm_encoder::Module,
-            _section: wasmparser::CustomSectionReader<'_>,
-        ) -> Result<(), wasm_encoder::reencode::Error<Self::Error>> {
-            Ok(())
+impl From<CodeError> for ActivationError {
+    fn from(e: CodeError) -> Self {
+        match e {
+            CodeError::Invalid(m) => ActivationError::Invalid(m),
+            CodeError::NotStylus => ActivationError::NotWasm,
+            CodeError::UnknownDictionary(d) => ActivationError::UnknownDictionary(d),
+            CodeError::Brotli(m) => ActivationError::Decompress(m),
+            CodeError::TooLarge { limit } => {
+                ActivationError::TooLarge { what: "uncompressed wasm", size: limit + 1, limit }
+            }
         }
     }
-    let _ = RoundtripReencoder;
-    let mut module = wasm_encoder::Module::new();
-    StripCustom
-        .parse_core_module(&mut module, wasmparser::Parser::new(0), wasm)
-        .map_err(|e| ActivationError::Invalid(e.to_string()))?;
-    Ok(module.finish())
+}
+
+/// Prepares a compiler's WASM output for deployment (custom sections dropped, canonical
+/// re-encoding; see [`stylus_code::process_wasm`]).
+pub fn process_wasm(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
+    Ok(stylus_code::process_wasm(wasm)?)
 }
 
 /// Compresses a WASM module into deployable Stylus code (prefix + dictionary + brotli).
 pub fn compress_wasm(wasm: &[u8]) -> Bytes {
-    let mut out = Vec::with_capacity(wasm.len() / 3 + 4);
-    out.extend_from_slice(&STYLUS_PREFIX);
-    out.push(DICTIONARY_EMPTY);
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: BROTLI_QUALITY as i32,
-        lgwin: BROTLI_WINDOW as i32,
-        ..Default::default()
-    };
-    let mut input = wasm;
-    // Writing into a Vec cannot fail; an error here would be a brotli bug.
-    if brotli::BrotliCompress(&mut input, &mut out, &params).is_err() {
-        out.truncate(4);
-    }
-    out.into()
+    // Compressing into memory cannot fail short of a brotli bug; an empty program would then
+    // fail activation with a clear error rather than panic here.
+    stylus_code::program_code(wasm).unwrap_or_default().into()
 }
 
 /// Decompresses Stylus code back into WASM, refusing more than `max_wasm` bytes.
 pub fn decompress(code: &[u8], max_wasm: usize) -> Result<Vec<u8>, ActivationError> {
-    if !is_stylus(code) {
-        return Err(ActivationError::NotWasm);
-    }
-    match code.get(3) {
-        Some(&DICTIONARY_EMPTY) => {}
-        Some(&other) => return Err(ActivationError::UnknownDictionary(other)),
-        None => return Err(ActivationError::NotWasm),
-    }
-    let mut wasm = Vec::new();
-    let mut reader = brotli::Decompressor::new(&code[4..], 4096).take(max_wasm as u64 + 1);
-    reader
-        .read_to_end(&mut wasm)
-        .map_err(|e| ActivationError::Decompress(e.to_string()))?;
-    if wasm.len() > max_wasm {
-        return Err(ActivationError::TooLarge {
-            what: "uncompressed wasm",
-            size: wasm.len(),
-            limit: max_wasm,
-        });
-    }
-    Ok(wasm)
+    Ok(stylus_code::decompress(code, max_wasm)?)
 }
 
-/// EVM init code that deploys `code` verbatim: `PUSH4 len DUP1 PUSH1 13 PUSH1 0 CODECOPY
-/// PUSH1 0 RETURN` followed by the code (the shape cargo-stylus uses).
+/// EVM init code that deploys `code` verbatim (see [`stylus_code::deploy_init_code`]).
 pub fn deploy_init_code(code: &[u8]) -> Bytes {
-    let len = (code.len() as u32).to_be_bytes();
-    let mut init = Vec::with_capacity(code.len() + 14);
-    init.push(0x63); // PUSH4
-    init.extend_from_slice(&len);
-    init.extend_from_slice(&[0x80, 0x60, 14, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3]);
-    debug_assert_eq!(init.len(), 14);
-    init.extend_from_slice(code);
-    init.into()
+    stylus_code::deploy_init_code(code).into()
 }
 
 #[cfg(test)]
@@ -113,23 +50,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn compress_round_trips() {
-        let wasm = b"\0asm\x01\0\0\0 some module bytes".repeat(10);
-        let code = compress_wasm(&wasm);
-        assert!(is_stylus(&code));
-        assert_eq!(decompress(&code, 1 << 20).unwrap_or_default(), wasm);
-    }
-
-    #[test]
-    fn rejects_oversized_and_foreign_code() {
+    fn errors_map_to_activation_errors() {
         let code = compress_wasm(&[0u8; 4096]);
-        assert!(matches!(
-            decompress(&code, 100),
-            Err(ActivationError::TooLarge { .. })
-        ));
-        assert!(matches!(
-            decompress(&[0x60, 0x00], 100),
-            Err(ActivationError::NotWasm)
-        ));
+        assert!(matches!(decompress(&code, 100), Err(ActivationError::TooLarge { .. })));
+        assert!(matches!(decompress(&[0x60, 0x00], 100), Err(ActivationError::NotWasm)));
+        assert!(matches!(decompress(&[0xEF, 0xF0, 0x00, 0x09], 100), Err(ActivationError::UnknownDictionary(9))));
     }
 }

@@ -1,0 +1,16 @@
+//! # poco-client
+//!
+//! Drives the PoCo-on-Stylus contracts through ordinary ABI calls over JSON-RPC, as any
+//! integrator would:
+//! - [`artifacts`]: the built programs (`target/stylus/*.code`, from `cargo xtask wasm`) and
+//!   the exported ABIs (`abi/*.json`, from `cargo xtask abi`);
+//! - [`stylus`]: deploying and activating a Stylus program, calling its constructor;
+//! - [`deploy`]: the whole protocol — RLC, registries and their entry programs, the hub
+//!   router and its facets, the diamond cut, `configure` and the default categories.
+
+pub mod artifacts;
+pub mod deploy;
+pub mod stylus;
+
+pub use artifacts::Artifacts;
+pub use deploy::{deploy_poco, PocoDeployment};

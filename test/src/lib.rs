@@ -1,0 +1,51 @@
+//! Shared setup of the end-to-end scenarios: a devnet served over JSON-RPC on a loopback
+//! port, its prefunded accounts, and the protocol deployed from this tree's build outputs
+//! (`cargo xtask wasm` must have run; `scripts/test` does it first).
+
+use std::net::SocketAddr;
+
+use alloy::{
+    network::EthereumWallet,
+    primitives::Address,
+    providers::{DynProvider, Provider, ProviderBuilder},
+    signers::local::{coins_bip39::English, MnemonicBuilder, PrivateKeySigner},
+};
+use anyhow::{Context, Result};
+use poco_client::{deploy_poco, Artifacts, PocoDeployment};
+use poco_devnet::{rpc, DevnetConfig, DEV_MNEMONIC};
+
+/// A running devnet and a deployed protocol.
+pub struct Network {
+    /// JSON-RPC address.
+    pub addr: SocketAddr,
+    /// Keeps the server running.
+    _server: jsonrpsee::server::ServerHandle,
+    /// Deployed contracts.
+    pub poco: PocoDeployment,
+}
+
+/// The `index`-th prefunded account of the dev mnemonic.
+pub fn account(index: u32) -> Result<PrivateKeySigner> {
+    Ok(MnemonicBuilder::<English>::default().phrase(DEV_MNEMONIC).index(index)?.build()?)
+}
+
+/// A provider signing as `signer`.
+pub fn provider(addr: SocketAddr, signer: PrivateKeySigner) -> Result<DynProvider> {
+    let url = format!("http://{addr}").parse().context("url")?;
+    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url).erased())
+}
+
+/// Starts a devnet and deploys the protocol with account 0 as owner of everything.
+pub async fn network() -> Result<Network> {
+    let devnet = rpc::DevnetHandle::spawn(DevnetConfig::default()).context("starting the devnet")?;
+    let (addr, server) = rpc::serve(devnet, "127.0.0.1:0".parse()?).await.context("serving JSON-RPC")?;
+    let owner = account(0)?;
+    let p = provider(addr, owner.clone())?;
+    let poco = deploy_poco(&p, owner.address(), &Artifacts::of_this_workspace()).await?;
+    Ok(Network { addr, _server: server, poco })
+}
+
+/// Address of the `index`-th dev account.
+pub fn address(index: u32) -> Result<Address> {
+    Ok(account(index)?.address())
+}
