@@ -87,6 +87,10 @@ impl From<Error> for Vec<u8> {
     }
 }
 
+/// The exported ABI declares no custom error: every revert is a string, bare or bubbled.
+#[cfg(feature = "export-abi")]
+impl stylus_sdk::abi::export::internal::InnerTypes for Error {}
+
 /// ABI-encodes `Error(string)` with `reason`, as Solidity's `require(cond, reason)` does.
 pub fn encode_reason(reason: &str) -> Vec<u8> {
     let padded = reason.len().div_ceil(32) * 32;

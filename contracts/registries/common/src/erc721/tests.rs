@@ -300,6 +300,9 @@ fn safe_transfer_to_eoa_and_willing_contract() {
     assert_eq!(t.owner_of(id(1)), Ok(receiver));
 }
 
+/// What a mocked receiver answers.
+type MockAnswer = Result<Vec<u8>, Vec<u8>>;
+
 #[test]
 fn safe_transfer_to_unwilling_contracts() {
     let (vm, mut t) = setup();
@@ -308,7 +311,7 @@ fn safe_transfer_to_unwilling_contracts() {
     t.mint(addr(ALICE), id(1)).unwrap();
     vm.set_sender(addr(ALICE));
     let calldata = receiver_calldata(addr(ALICE), addr(ALICE), id(1), &[]);
-    let cases: Vec<(Result<Vec<u8>, Vec<u8>>, Vec<u8>)> = vec![
+    let cases: Vec<(MockAnswer, Vec<u8>)> = vec![
         (Ok(word_with_selector([1, 2, 3, 4])), err(reasons::ERC721_NON_RECEIVER)),
         (Err(vec![]), err(reasons::ERC721_NON_RECEIVER)),
         (Err(err("custom")), err("custom")),
