@@ -224,46 +224,55 @@ impl AccessorsFacet {
     }
 
     /// `CONTRIBUTION_DEADLINE_RATIO` (7).
+    #[selector(name = "contribution_deadline_ratio")]
     pub fn contribution_deadline_ratio(&self) -> U256 {
         U256::from(constants::CONTRIBUTION_DEADLINE_RATIO)
     }
 
     /// `REVEAL_DEADLINE_RATIO` (2).
+    #[selector(name = "reveal_deadline_ratio")]
     pub fn reveal_deadline_ratio(&self) -> U256 {
         U256::from(constants::REVEAL_DEADLINE_RATIO)
     }
 
     /// `FINAL_DEADLINE_RATIO` (10).
+    #[selector(name = "final_deadline_ratio")]
     pub fn final_deadline_ratio(&self) -> U256 {
         U256::from(constants::FINAL_DEADLINE_RATIO)
     }
 
     /// `WORKERPOOL_STAKE_RATIO` (30).
+    #[selector(name = "workerpool_stake_ratio")]
     pub fn workerpool_stake_ratio(&self) -> U256 {
         U256::from(constants::WORKERPOOL_STAKE_RATIO)
     }
 
     /// `KITTY_RATIO` (10).
+    #[selector(name = "kitty_ratio")]
     pub fn kitty_ratio(&self) -> U256 {
         U256::from(constants::KITTY_RATIO)
     }
 
     /// `KITTY_MIN` (1 RLC).
+    #[selector(name = "kitty_min")]
     pub fn kitty_min(&self) -> U256 {
         constants::KITTY_MIN
     }
 
     /// `KITTY_ADDRESS`.
+    #[selector(name = "kitty_address")]
     pub fn kitty_address(&self) -> Address {
         constants::KITTY_ADDRESS
     }
 
     /// `GROUPMEMBER_PURPOSE` (4).
+    #[selector(name = "groupmember_purpose")]
     pub fn groupmember_purpose(&self) -> U256 {
         U256::from(constants::GROUPMEMBER_PURPOSE)
     }
 
     /// EIP-712 domain separator of orders.
+    #[selector(name = "eip712domain_separator")]
     pub fn eip712domain_separator(&self) -> B256 {
         self.storage().domain_separator.get()
     }
