@@ -11,7 +11,7 @@ use alloy::{
     signers::local::{coins_bip39::English, MnemonicBuilder, PrivateKeySigner},
 };
 use anyhow::{Context, Result};
-use poco_client::{deploy_poco, Artifacts, PocoDeployment};
+use poco_client::{deploy_foundation, deploy_poco, Artifacts, PocoDeployment};
 use poco_devnet::{rpc, DevnetConfig, DEV_MNEMONIC};
 
 /// A running devnet and a deployed protocol.
@@ -35,13 +35,27 @@ pub fn provider(addr: SocketAddr, signer: PrivateKeySigner) -> Result<DynProvide
     Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url).erased())
 }
 
-/// Starts a devnet and deploys the protocol with account 0 as owner of everything.
+/// Starts a devnet and deploys the whole protocol with account 0 as owner of everything.
 pub async fn network() -> Result<Network> {
+    start(true).await
+}
+
+/// Starts a devnet with RLC and the registries only (account 0 owns them).
+pub async fn foundation() -> Result<Network> {
+    start(false).await
+}
+
+async fn start(with_hub: bool) -> Result<Network> {
     let devnet = rpc::DevnetHandle::spawn(DevnetConfig::default()).context("starting the devnet")?;
     let (addr, server) = rpc::serve(devnet, "127.0.0.1:0".parse()?).await.context("serving JSON-RPC")?;
     let owner = account(0)?;
     let p = provider(addr, owner.clone())?;
-    let poco = deploy_poco(&p, owner.address(), &Artifacts::of_this_workspace()).await?;
+    let artifacts = Artifacts::of_this_workspace();
+    let poco = if with_hub {
+        deploy_poco(&p, owner.address(), &artifacts).await?
+    } else {
+        deploy_foundation(&p, owner.address(), &artifacts).await?
+    };
     Ok(Network { addr, _server: server, poco })
 }
 

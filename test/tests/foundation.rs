@@ -7,7 +7,7 @@ use alloy::{
     providers::Provider,
     sol,
 };
-use poco_e2e::{account, address, network, provider};
+use poco_e2e::{account, address, foundation, provider};
 
 sol!(
     #[sol(rpc)]
@@ -37,7 +37,7 @@ sol!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rlc_is_deployed_with_its_supply_and_transfers() {
-    let net = network().await.unwrap();
+    let net = foundation().await.unwrap();
     let owner = provider(net.addr, account(0).unwrap()).unwrap();
     let rlc = IRlc::new(net.poco.rlc, &owner);
     assert_eq!(rlc.name().call().await.unwrap(), "iEx.ec Network Token");
@@ -60,7 +60,7 @@ async fn rlc_is_deployed_with_its_supply_and_transfers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registry_entries_are_minimal_proxies_owned_through_the_nft() {
-    let net = network().await.unwrap();
+    let net = foundation().await.unwrap();
     let owner = provider(net.addr, account(0).unwrap()).unwrap();
     let alice = address(1).unwrap();
     let registry = IAppRegistry::new(net.poco.app_registry, &owner);
@@ -118,7 +118,7 @@ async fn registry_entries_are_minimal_proxies_owned_through_the_nft() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workerpool_policy_changes_through_its_proxy() {
-    let net = network().await.unwrap();
+    let net = foundation().await.unwrap();
     let owner = provider(net.addr, account(0).unwrap()).unwrap();
     let registry = IWorkerpoolRegistry::new(net.poco.workerpool_registry, &owner);
     let scheduler = address(0).unwrap();

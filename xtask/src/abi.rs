@@ -5,6 +5,10 @@
 //! `cargo stylus export-abi --json` does with solc. Events and errors come from the
 //! contract's `sol!` declarations: the same binary prints them as JSON when called with
 //! `events` (alloy's `JsonAbiExt`), because Stylus' interface printer leaves them out.
+//! Functions that take or return structs are declared with `sol!` next to their structs
+//! (poco-core, hub base) and printed in that same JSON: Stylus prints their parameters
+//! without struct definitions, which no compiler accepts, so their lines are dropped from
+//! the interface and the `sol!` declaration, with full tuple components, is used instead.
 //!
 //! The result is written to `abi/<contract>.json` and, as a Solidity interface,
 //! `abi/<contract>.sol`. Then it is compared with iExec's reference ABI
@@ -238,18 +242,38 @@ fn run_abi_bin(root: &Path, c: &Contract, arg: &str) -> Result<String> {
 
 /// The full JSON ABI of one contract.
 fn export(root: &Path, c: &Contract, solcjs: &Path) -> Result<JsonAbi> {
-    let interface = run_abi_bin(root, c, "abi")?;
-    let mut abi = compile_interface(root, c, &interface, solcjs)?;
     let extra: Vec<AbiItem<'static>> = serde_json::from_str(&run_abi_bin(root, c, "events")?)
         .with_context(|| format!("parsing the events/errors JSON of {}", c.name))?;
+    let declared: Vec<String> = extra
+        .iter()
+        .filter_map(|i| if let AbiItem::Function(f) = i { Some(f.name.clone()) } else { None })
+        .collect();
+    let interface = without_functions(&run_abi_bin(root, c, "abi")?, &declared);
+    let mut abi = compile_interface(root, c, &interface, solcjs)?;
     for item in extra {
         match item {
             AbiItem::Event(e) => abi.events.entry(e.name.clone()).or_default().push(e.into_owned()),
             AbiItem::Error(e) => abi.errors.entry(e.name.clone()).or_default().push(e.into_owned()),
-            other => bail!("{}: the events list may hold only events and errors, got {other:?}", c.name),
+            AbiItem::Function(f) => abi.functions.entry(f.name.clone()).or_default().push(f.into_owned()),
+            AbiItem::Fallback(f) => abi.fallback = Some(f.into_owned()),
+            AbiItem::Receive(r) => abi.receive = Some(r.into_owned()),
+            other => bail!("{}: the events list may hold functions, events and errors, got {other:?}", c.name),
         }
     }
     Ok(abi)
+}
+
+/// The Stylus interface without the functions named in `names` (each printed on one line
+/// as `function name(...)...;`).
+fn without_functions(interface: &str, names: &[String]) -> String {
+    interface
+        .lines()
+        .filter(|line| {
+            let t = line.trim_start();
+            !names.iter().any(|n| t.starts_with(&format!("function {n}(")))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// Compiles the exported Solidity interface with solc-js and reads back its ABI.
@@ -259,7 +283,8 @@ fn compile_interface(root: &Path, c: &Contract, interface: &str, solcjs: &Path) 
         fs::remove_dir_all(&work)?;
     }
     fs::create_dir_all(&work)?;
-    fs::write(work.join("Interface.sol"), interface)?;
+    let (main, interface) = bases_first(interface);
+    fs::write(work.join("Interface.sol"), &interface)?;
     let out = Command::new(solcjs)
         .current_dir(&work)
         .args(["--abi", "--base-path", ".", "-o", "out", "Interface.sol"])
@@ -271,11 +296,39 @@ fn compile_interface(root: &Path, c: &Contract, interface: &str, solcjs: &Path) 
     let produced: Vec<PathBuf> = fs::read_dir(work.join("out"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "abi"))
+        .filter(|p| p.file_stem().is_some_and(|s| s.to_string_lossy().ends_with(&format!("_{main}"))))
         .collect();
     let [file] = produced.as_slice() else {
-        bail!("solcjs produced {} ABI files for {}, expected one", produced.len(), c.name);
+        bail!("solcjs produced {} ABI files named after {main} for {}, expected one", produced.len(), c.name);
     };
     Ok(serde_json::from_str(&fs::read_to_string(file)?)?)
+}
+
+/// Stylus prints the contract's interface first and the interfaces it inherits
+/// (`#[implements]` traits) after it, but Solidity wants bases declared first. Returns the
+/// contract's interface name and the reordered source.
+fn bases_first(source: &str) -> (String, String) {
+    let mut preamble = String::new();
+    let mut blocks: Vec<String> = Vec::new();
+    for line in source.lines() {
+        if line.starts_with("interface ") {
+            blocks.push(String::new());
+        }
+        match blocks.last_mut() {
+            Some(block) => block.push_str(line),
+            None => preamble.push_str(line),
+        }
+        match blocks.last_mut() {
+            Some(block) => block.push('\n'),
+            None => preamble.push('\n'),
+        }
+    }
+    let name_of = |b: &str| b.split_whitespace().nth(1).unwrap_or_default().trim_end_matches('{').to_string();
+    let main = blocks.first().map(|b| name_of(b)).unwrap_or_default();
+    let (derived, bases): (Vec<String>, Vec<String>) = blocks.into_iter().partition(|b| {
+        b.lines().next().is_some_and(|l| l.contains(" is "))
+    });
+    (main, preamble + &bases.concat() + &derived.concat())
 }
 
 /// Reads a reference ABI: a JSON ABI, a `{ "abi": [...] }` artifact, or a list of
@@ -328,6 +381,12 @@ fn compare(reference: &JsonAbi, ours: &JsonAbi, omitted: &[(&str, &str)]) -> Vec
                 }
             }
         }
+    }
+    if reference.fallback.is_some() && ours.fallback.map(|f| f.state_mutability) != reference.fallback.map(|f| f.state_mutability) {
+        report.push("missing or different fallback()".into());
+    }
+    if reference.receive.is_some() && ours.receive.map(|r| r.state_mutability) != reference.receive.map(|r| r.state_mutability) {
+        report.push("missing or different receive()".into());
     }
     let our_errors: Vec<String> = ours.errors().map(|e| e.signature()).collect();
     for e in reference.errors() {

@@ -2,6 +2,11 @@
 //! `viewDataset` and `viewWorkerpool`, with PoCo's exact field names and order
 //! (`contracts/libs/IexecLibCore_v5.sol`).
 
+// The `AbiType` derive (feature "stylus") names `String` unqualified; this crate is no_std.
+#[cfg(feature = "stylus")]
+#[allow(unused_imports)]
+use alloc::string::String;
+
 alloy_sol_types::sol! {
     #![sol(all_derives)]
 

@@ -1,6 +1,11 @@
 //! The deal a `matchOrders` records, with PoCo's exact field names and order
 //! (`contracts/libs/IexecLibCore_v5.sol`): `Deal` + `Resource`, and Boost's packed `DealBoost`.
 
+// The `AbiType` derive (feature "stylus") names `String` unqualified; this crate is no_std.
+#[cfg(feature = "stylus")]
+#[allow(unused_imports)]
+use alloc::string::String;
+
 alloy_sol_types::sol! {
     #![sol(all_derives)]
 

@@ -4,6 +4,11 @@
 
 use crate::status::{ContributionStatusEnum, TaskStatusEnum, UnknownEnumValue};
 
+// The `AbiType` derive (feature "stylus") names `String` unqualified; this crate is no_std.
+#[cfg(feature = "stylus")]
+#[allow(unused_imports)]
+use alloc::string::String;
+
 alloy_sol_types::sol! {
     #![sol(all_derives)]
 

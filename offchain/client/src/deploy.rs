@@ -81,9 +81,20 @@ pub fn facet_selectors(abi: &JsonAbi) -> Vec<FixedBytes<4>> {
     selectors
 }
 
-/// Deploys and wires the protocol; `owner` (the provider's sender) owns everything and
-/// receives RLC's initial supply.
+/// Deploys and wires the whole protocol; `owner` (the provider's sender) owns everything
+/// and receives RLC's initial supply.
 pub async fn deploy_poco<P: Provider>(provider: &P, owner: Address, artifacts: &Artifacts) -> Result<PocoDeployment> {
+    let mut d = deploy_foundation(provider, owner, artifacts).await?;
+    deploy_hub(provider, owner, artifacts, &mut d).await?;
+    Ok(d)
+}
+
+/// Deploys RLC, the three entry programs and their registries (initialized, base URIs set).
+pub async fn deploy_foundation<P: Provider>(
+    provider: &P,
+    owner: Address,
+    artifacts: &Artifacts,
+) -> Result<PocoDeployment> {
     let chain_id = provider.get_chain_id().await.context("eth_chainId")?;
     let mut d = PocoDeployment { rlc: deploy_program(provider, "rlc", &artifacts.code("rlc")?).await?, ..Default::default() };
     transact(provider, "RLC constructor", d.rlc, constructor_calldata(&(owner,))).await?;
@@ -109,7 +120,17 @@ pub async fn deploy_poco<P: Provider>(provider: &P, owner: Address, artifacts: &
             _ => d.workerpool_registry = registry,
         }
     }
+    Ok(d)
+}
 
+/// Deploys the hub on top of a foundation: every facet of `abi/facet-*.json`, the router,
+/// one diamond cut with all their selectors, `configure` and the default categories.
+pub async fn deploy_hub<P: Provider>(
+    provider: &P,
+    owner: Address,
+    artifacts: &Artifacts,
+    d: &mut PocoDeployment,
+) -> Result<()> {
     let facets = artifacts.facets()?;
     if !facets.iter().any(|f| f == "facet-diamond") {
         bail!("abi/ has no facet-diamond.json: run `cargo xtask abi`");
@@ -153,7 +174,7 @@ pub async fn deploy_poco<P: Provider>(provider: &P, owner: Address, artifacts: &
         };
         transact(provider, &format!("createCategory {}", category.name), d.hub, call.abi_encode().into()).await?;
     }
-    Ok(d)
+    Ok(())
 }
 
 #[cfg(test)]

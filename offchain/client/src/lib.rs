@@ -13,4 +13,4 @@ pub mod deploy;
 pub mod stylus;
 
 pub use artifacts::Artifacts;
-pub use deploy::{deploy_poco, PocoDeployment};
+pub use deploy::{deploy_foundation, deploy_hub, deploy_poco, PocoDeployment};

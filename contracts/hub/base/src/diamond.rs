@@ -7,7 +7,8 @@
 //!
 //! PoCo: contracts/Diamond.sol and Mudgen's LibDiamond.
 
-use alloc::{vec, vec::Vec};
+#[allow(unused_imports)] // `String`: named by the `AbiType` derive under export-abi
+use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{b256, Address, FixedBytes, B256, U256};
 use alloy_sol_types::{sol, SolError};
@@ -41,6 +42,14 @@ sol! {
         address facetAddress;
         bytes4[] functionSelectors;
     }
+
+    /// `IDiamondCut.diamondCut`: declared here, beside its struct, for the ABI export
+    /// (Stylus prints struct parameters without their definitions).
+    #[sol(abi)]
+    function diamondCut(FacetCut[] _diamondCut, address _init, bytes _calldata) external;
+    /// `IDiamondLoupe.facets`, declared here for the ABI export.
+    #[sol(abi)]
+    function facets() external view returns (Facet[] facets_);
 
     /// The diamond was cut (EIP-2535).
     #[sol(abi)]

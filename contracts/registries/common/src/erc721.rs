@@ -34,12 +34,15 @@ use crate::{
 sol! {
     /// `tokenId` moved from `from` to `to` (`from` = 0 on mint).
     #[derive(Debug, PartialEq)]
+    #[sol(abi)]
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
     /// `approved` may move `tokenId` (zero: approval cleared).
     #[derive(Debug, PartialEq)]
+    #[sol(abi)]
     event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId);
     /// `operator` may (or may no longer) move every token of `owner`.
     #[derive(Debug, PartialEq)]
+    #[sol(abi)]
     event ApprovalForAll(address indexed owner, address indexed operator, bool approved);
 
     /// ERC-721 receiver hook called by `safeTransferFrom` on contract receivers.

@@ -14,6 +14,7 @@ use crate::error::{reasons, Error};
 sol! {
     /// Ownership moved from `previousOwner` to `newOwner` (zero on renounce).
     #[derive(Debug, PartialEq)]
+    #[sol(abi)]
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 }
 

@@ -39,6 +39,7 @@ pub const MAX_SCHEDULER_REWARD_RATIO_POLICY: u64 = 100;
 sol! {
     /// The owner changed the policies (old then new value of each, as PoCo orders them).
     #[derive(Debug, PartialEq)]
+    #[sol(abi)]
     event PolicyUpdate(
         uint256 oldWorkerStakeRatioPolicy,
         uint256 newWorkerStakeRatioPolicy,

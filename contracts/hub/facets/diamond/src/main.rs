@@ -7,6 +7,8 @@ use poco_hub_base::diamond::*;
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("events") {
         let items: Vec<AbiItem<'static>> = vec![
+            diamondCutCall::abi().into(),
+            facetsCall::abi().into(),
             DiamondCut::abi().into(),
             OwnershipTransferred::abi().into(),
             NotContractOwner::abi().into(),

@@ -18,6 +18,14 @@ fn main() {
             UnsupportedOperation::abi().into(),
             OperationFailed::abi().into(),
             CallerIsNotTheRequester::abi().into(),
+            // Stylus' interface printer leaves out `#[fallback]`/`#[receive]`; the router
+            // serves them through this facet (keys 0xffffffff and 0x00000000).
+            AbiItem::Fallback(std::borrow::Cow::Owned(alloy_json_abi::Fallback {
+                state_mutability: alloy_json_abi::StateMutability::Payable,
+            })),
+            AbiItem::Receive(std::borrow::Cow::Owned(alloy_json_abi::Receive {
+                state_mutability: alloy_json_abi::StateMutability::Payable,
+            })),
         ];
         println!("{}", serde_json::to_string(&items).unwrap_or_default());
         return;
