@@ -1,0 +1,3 @@
+interface IHubRouter {
+    error FunctionNotFound(bytes4 _functionSelector);
+}
