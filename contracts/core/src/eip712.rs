@@ -248,6 +248,7 @@ pub fn domain_separator(chain_id: u64, verifying_contract: &Address) -> B256 {
 /// signers sign and PoCo keys `m_consumed` / `m_presigned` with.
 ///
 /// PoCo: contracts/abstract/SignatureVerifier.sol, _toTypedDataHash
+#[inline(never)] // four orders per call: one copy on wasm32
 pub fn typed_data_hash(domain_separator: &B256, struct_hash: &B256) -> B256 {
     let mut buf = [0u8; 66];
     buf[0] = 0x19;

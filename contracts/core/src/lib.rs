@@ -15,7 +15,8 @@
 //! in contract code and use [`math::div_small`] / [`math::mul_div`].
 //!
 //! Layout, one PoCo concern per module:
-//! - data: [`orders`], [`deal`], [`task`], [`assets`], [`status`]
+//! - data: [`orders`], [`deal`], [`task`], [`assets`], [`status`]; [`calldata`] decodes the
+//!   order-taking functions' parameters by hand (small on wasm32)
 //! - hashes and ids: [`eip712`], [`messages`], [`ids`], [`signature`]
 //! - rules: [`matching`], [`stakes`], [`consensus`], [`rewards`], [`deadlines`], [`lifecycle`]
 //! - vocabulary: [`constants`], [`reasons`], [`error`], [`math`] (mulDiv, log2, percentages)
@@ -24,6 +25,7 @@
 extern crate alloc;
 
 pub mod assets;
+pub mod calldata;
 pub mod consensus;
 pub mod constants;
 pub mod deadlines;

@@ -9,6 +9,11 @@
 
 use crate::status::{OrderOperationEnum, UnknownEnumValue};
 
+// The `AbiType` derive (feature "stylus") names `String` unqualified; this crate is no_std.
+#[cfg(feature = "stylus")]
+#[allow(unused_imports)]
+use alloc::string::String;
+
 alloy_sol_types::sol! {
     #![sol(all_derives)]
 
@@ -126,6 +131,38 @@ alloy_sol_types::sol! {
         bytes sign;
     }
 
+    /// `matchOrders`: matches the four orders into a deal paid by the requester; returns the
+    /// deal id. Its `SELECTOR` (`0x156194d4`) dispatches the matching facet's fallback, its
+    /// `abi()` is the exported ABI item, and off-chain code encodes calls with it.
+    ///
+    /// PoCo: contracts/facets/IexecPoco1Facet.sol, matchOrders
+    #[sol(abi)]
+    function matchOrders(AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder) external returns (bytes32);
+
+    /// `sponsorMatchOrders`: as `matchOrders`, the sender paying (`0x2f391533`).
+    ///
+    /// PoCo: contracts/facets/IexecPoco1Facet.sol, sponsorMatchOrders
+    #[sol(abi)]
+    function sponsorMatchOrders(AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder) external returns (bytes32);
+
+    /// `computeDealVolume`: the volume a match of these orders would have now (`0x66517ca6`).
+    ///
+    /// PoCo: contracts/facets/IexecPoco1Facet.sol, computeDealVolume
+    #[sol(abi)]
+    function computeDealVolume(
+        AppOrder appOrder,
+        DatasetOrder datasetOrder,
+        WorkerpoolOrder workerpoolOrder,
+        RequestOrder requestOrder
+    ) external view returns (uint256);
+
+    /// `assertDatasetDealCompatibility`: reverts with `IncompatibleDatasetOrder(reason)` unless
+    /// the dataset order can join deal `dealId` (`0x80f03425`).
+    ///
+    /// PoCo: contracts/facets/IexecPoco1Facet.sol, assertDatasetDealCompatibility
+    #[sol(abi)]
+    function assertDatasetDealCompatibility(DatasetOrder datasetOrder, bytes32 dealId) external view;
+
     /// The EIP-712 domain as returned by `domain()` (ABI `IexecLibOrders_v5.EIP712Domain`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, EIP712Domain
@@ -212,6 +249,57 @@ mod tests {
             <AppOrderOperation as SolType>::SOL_NAME,
             "AppOrderOperation"
         );
+    }
+
+    #[test]
+    fn order_function_selectors_are_pocos() {
+        use alloy_sol_types::SolCall;
+        assert_eq!(matchOrdersCall::SELECTOR, [0x15, 0x61, 0x94, 0xd4]);
+        assert_eq!(sponsorMatchOrdersCall::SELECTOR, [0x2f, 0x39, 0x15, 0x33]);
+        assert_eq!(computeDealVolumeCall::SELECTOR, [0x66, 0x51, 0x7c, 0xa6]);
+        assert_eq!(assertDatasetDealCompatibilityCall::SELECTOR, [0x80, 0xf0, 0x34, 0x25]);
+    }
+
+    #[test]
+    fn order_function_abi_items_match_the_reference() {
+        use alloc::{
+            string::{String, ToString},
+            vec::Vec,
+        };
+        use alloy_sol_types::JsonAbiExt;
+        let reference: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../../shared/reference/abi/required/IexecInterfaceToken.json"
+        ))
+        .unwrap();
+        let ours = [
+            serde_json::to_value(matchOrdersCall::abi()).unwrap(),
+            serde_json::to_value(sponsorMatchOrdersCall::abi()).unwrap(),
+            serde_json::to_value(computeDealVolumeCall::abi()).unwrap(),
+            serde_json::to_value(assertDatasetDealCompatibilityCall::abi()).unwrap(),
+        ];
+        for item in ours {
+            let name = item["name"].as_str().unwrap();
+            let theirs = reference.as_array().unwrap().iter().find(|i| i["name"] == name).unwrap();
+            assert_eq!(item["stateMutability"], theirs["stateMutability"], "{name}");
+            let shape = |v: &serde_json::Value| -> Vec<(String, String, String)> {
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        // Names and types only: alloy leaves out `internalType`.
+                        let comps = p
+                            .get("components")
+                            .and_then(|c| c.as_array())
+                            .map(|c| c.iter().map(|f| [f["name"].to_string(), f["type"].to_string()].concat()).collect())
+                            .unwrap_or_else(Vec::new)
+                            .join(",");
+                        (p["name"].to_string(), p["type"].to_string(), comps)
+                    })
+                    .collect()
+            };
+            assert_eq!(shape(&item["inputs"]), shape(&theirs["inputs"]), "{name} inputs");
+            assert_eq!(shape(&item["outputs"]), shape(&theirs["outputs"]), "{name} outputs");
+        }
     }
 
     #[test]

@@ -111,7 +111,7 @@ fn escrow_transfer(vm: &VM, s: &mut PocoStorage, from: Address, to: Address, val
 pub fn lock(vm: &VM, s: &mut PocoStorage, account: Address, value: U256) -> LedgerResult {
     escrow_transfer(vm, s, account, vm.contract_address(), value)?;
     // `value` fitted in u128 (the transfer succeeded); the frozen sum is bounded by supply.
-    let frozen = frozen_of(s, account).checked_add(value.to::<u128>()).ok_or_else(|| revert::panic(0x11))?;
+    let frozen = frozen_of(s, account).checked_add(u128::try_from(value).map_err(|_| revert::panic(0x11))?).ok_or_else(|| revert::panic(0x11))?;
     set_frozen(s, account, frozen);
     vm.log(Lock { owner: account, amount: value });
     Ok(())

@@ -18,6 +18,7 @@ use alloy_primitives::{
     aliases::{U128, U64, U96},
     Address, B256, U256,
 };
+use crate::blob::StorageBlob;
 use poco_core::{
     assets::Category,
     constants::POCO_STORAGE_SLOT,
@@ -143,8 +144,10 @@ pub struct DealRecord {
     pub bot_size: StorageU128,
     /// Stake each contributing worker locks.
     pub worker_stake: StorageU256,
-    /// Request parameters (JSON).
-    pub params: StorageString,
+    /// Request parameters (JSON). A [`StorageBlob`] (Solidity's `string` layout) rather than
+    /// the SDK's `StorageString`, whose byte-wise indexing links ruint's 256-bit division
+    /// (~9 KB of wasm) into the matching facet.
+    pub params: StorageBlob,
 }
 
 /// The hub storage, at PoCo's ERC-7201 slot.

@@ -5,6 +5,7 @@
 //!
 //! - [`layout`]: the hub's storage, rooted at PoCo's ERC-7201 slot and packed tighter than
 //!   PoCo's (the layout is ours; the ABI is PoCo's);
+//! - [`blob`]: Solidity-layout `string` storage without the SDK's 256-bit division;
 //! - [`calls`]: typed view calls to asset owners (IERC5313), registries and workerpools;
 //! - [`diamond`]: the ERC-2535 selector table and owner, shared by the router and the facets;
 //! - [`escrow`]: the SRLC ledger (mint, burn, transfer, lock, unlock, reward, seize) and its
@@ -22,6 +23,7 @@
 
 extern crate alloc;
 
+pub mod blob;
 pub mod calls;
 pub mod diamond;
 pub mod escrow;

@@ -6,6 +6,10 @@
 //!   order (pure ones from `poco_core::matching`, then ERC-734 restrictions, owners,
 //!   registries and signatures), the deal volume, the deal record, the consumed volumes,
 //!   the sponsor's and the scheduler's locks, and PoCo's events.
+//! - All four take orders, so they are dispatched by a `#[fallback]` on their selector and
+//!   decoded by `poco_core::calldata` (the SDK router's generic decoder of four order tuples
+//!   alone weighs more than a Stylus program may); their ABI items are
+//!   `poco_core::orders::*Call::abi()`, printed by this crate's `facet-matching-abi events`.
 //! - `computeDealVolume` previews the volume of a match; `assertDatasetDealCompatibility`
 //!   tells the SMS whether a dataset order can join an existing deal (v6.1 bulk processing).
 //!
@@ -33,7 +37,11 @@ use poco_core::{
         match_restrictions, require_dataset_order_available, require_dataset_tag_compatible,
         require_deal_accepts_dataset, require_positive_volume, OrderVolume,
     },
-    orders::{AppOrder, DatasetOrder, RequestOrder, WorkerpoolOrder},
+    calldata::{decode_dataset_order_and_deal, decode_orders, Orders},
+    orders::{
+        assertDatasetDealCompatibilityCall, computeDealVolumeCall, matchOrdersCall, sponsorMatchOrdersCall, AppOrder,
+        DatasetOrder, RequestOrder, WorkerpoolOrder,
+    },
     reasons,
     stakes::{deal_sponsor_lock, deal_workerpool_lock, worker_stake},
     PocoError,
@@ -44,7 +52,7 @@ use poco_hub_base::{
     signatures::{is_authorized_by_restriction, verify_signature_or_presignature},
     PocoStorage,
 };
-use stylus_sdk::{host::VM, prelude::*};
+use stylus_sdk::{host::VM, prelude::*, ArbResult};
 
 pub use poco_hub_base::revert::IncompatibleDatasetOrder;
 
@@ -110,7 +118,14 @@ fn check_asset_order(
     let owner = owner_of(vm, asset)?;
     require(is_registered(vm, registry, asset)?, reasons[0])?;
     require(verify_signature_or_presignature(vm, s, owner, hash, sign)?, reasons[1])?;
-    Ok(Checked { hash, owner, volume: OrderVolume { volume, consumed: s.consumed.get(hash) } })
+    Ok(Checked { hash, owner, volume: order_volume(s, volume, hash) })
+}
+
+/// An order's volume and what is consumed of it (`m_consumed[hash]`). Out of line: every
+/// order of every function reads it.
+#[inline(never)]
+fn order_volume(s: &PocoStorage, volume: U256, hash: B256) -> OrderVolume {
+    OrderVolume { volume, consumed: s.consumed.get(hash) }
 }
 
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders.
@@ -177,7 +192,7 @@ fn match_orders(
         verify_signature_or_presignature(vm, &s, request.requester, request_hash, &request.sign)?,
         MATCH_REQUEST_SIGNATURE_INVALID,
     )?;
-    let request_volume = OrderVolume { volume: request.volume, consumed: s.consumed.get(request_hash) };
+    let request_volume = order_volume(&s, request.volume, request_hash);
 
     // 0x60: availability.
     let volume = deal_volume(&app_.volume, dataset_.as_ref().map(|d| &d.volume), &pool.volume, &request_volume)
@@ -242,135 +257,137 @@ fn match_orders(
     Ok(dealid)
 }
 
+/// `computeDealVolume`: the least remaining volume of the orders (the dataset order's only
+/// when `dataset != 0`). Reads storage only.
+///
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, computeDealVolume
+fn compute_deal_volume(vm: &VM, orders: &Orders) -> Result<U256, Vec<u8>> {
+    let s = poco_storage(vm);
+    let domain = s.domain_separator.get();
+    let volume_of = |volume: U256, hash: B256| order_volume(&s, volume, hash);
+    let app = volume_of(orders.app.volume, orders.app.typed_data_hash(&domain));
+    let dataset = has_dataset(&orders.dataset)
+        .then(|| volume_of(orders.dataset.volume, orders.dataset.typed_data_hash(&domain)));
+    let workerpool = volume_of(orders.workerpool.volume, orders.workerpool.typed_data_hash(&domain));
+    let request = volume_of(orders.request.volume, orders.request.typed_data_hash(&domain));
+    deal_volume(&app, dataset.as_ref(), &workerpool, &request).map_err(revert::poco)
+}
+
+/// `assertDatasetDealCompatibility`: returns when `dataset_order` can join deal `deal_id`,
+/// reverts with the first `IncompatibleDatasetOrder(reason)` otherwise. Reads storage only.
+///
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, assertDatasetDealCompatibility
+fn assert_dataset_deal_compatibility(vm: &VM, dataset_order: &DatasetOrder, deal_id: B256) -> Result<(), Vec<u8>> {
+    let s = poco_storage(vm);
+    let hash = dataset_order.typed_data_hash(&s.domain_separator.get());
+    let volume = order_volume(&s, dataset_order.volume, hash);
+    require_dataset_order_available(&volume).map_err(revert::poco)?;
+    let owner = owner_of(vm, dataset_order.dataset)?;
+    if !verify_signature_or_presignature(vm, &s, owner, hash, &dataset_order.sign)? {
+        return Err(revert::poco(PocoError::IncompatibleDatasetOrder(reasons::DATASET_ORDER_SIGNATURE_INVALID)));
+    }
+    // Only the fields the rules read.
+    let record = s.deals.getter(deal_id);
+    let mut deal = Deal {
+        requester: record.requester.get(),
+        dataset: Resource { pointer: record.dataset.get(), ..Default::default() },
+        ..Default::default()
+    };
+    require_deal_accepts_dataset(&deal).map_err(revert::poco)?;
+    deal.app.pointer = record.app.get();
+    deal.workerpool.pointer = record.workerpool.get();
+    for check in dataset_deal_restrictions(dataset_order, &deal) {
+        if !is_authorized_by_restriction(vm, check.restriction, check.account) {
+            return Err(revert::poco(check.error));
+        }
+    }
+    require_dataset_tag_compatible(&record.tag.get(), &dataset_order.tag).map_err(revert::poco)
+}
+
+/// Decodes the four orders; Solidity's decoder reverts with no data on bad calldata.
+fn orders(params: &[u8]) -> Result<Orders, Vec<u8>> {
+    decode_orders(params).map_err(|_| revert::bare())
+}
+
 #[public]
 impl MatchingFacet {
-    /// Matches the four orders into a deal paid by the request's requester, whoever sends
-    /// the transaction.
+    /// PoCo's four order-taking functions, dispatched here on their selector rather than by
+    /// the SDK router: its generic ABI decoder of four order tuples alone weighs more than
+    /// this program may (see `poco_core::calldata`). The selectors, ABI items and off-chain
+    /// encoders are `poco_core::orders::{matchOrdersCall, sponsorMatchOrdersCall,
+    /// computeDealVolumeCall, assertDatasetDealCompatibilityCall}`.
+    ///
+    /// - `matchOrders(AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder) returns
+    ///   (bytes32)`: matches the four orders into a deal paid by the request's requester,
+    ///   whoever sends the transaction; a deal without dataset passes an all-zero dataset
+    ///   order (`dataset == 0`).
+    /// - `sponsorMatchOrders(...) returns (bytes32)`: the same, the sender paying.
+    /// - `computeDealVolume(...) view returns (uint256)`: the volume a match of these orders
+    ///   would have now; nothing else is checked.
+    /// - `assertDatasetDealCompatibility(DatasetOrder, bytes32 dealId) view`: returns nothing
+    ///   when the dataset order can be used in the existing deal (the SMS's "bulk" dataset
+    ///   check), reverts with the first reason otherwise.
     ///
     /// # Arguments
-    /// * `apporder`, `datasetorder`, `workerpoolorder`, `requestorder` - the orders; a deal
-    ///   without dataset passes an all-zero dataset order (`dataset == 0`).
+    /// * `calldata` - the whole calldata, selector included.
     ///
     /// # Errors
-    /// `iExecV5-matchOrders-0x00`..`0x60` for PoCo's 28 checks, in PoCo's order;
-    /// `invalid-signature-format` for an EOA signature that is neither 64 nor 65 bytes and
-    /// not presigned; a bare revert when an asset is not a contract (its `owner()` answers
-    /// nothing); `IexecEscrow: Transfer amount exceeds balance` when the sponsor or the
-    /// scheduler cannot lock; `Panic(0x11)` on arithmetic overflow (including prices beyond
-    /// `uint96`, the packed deal's width).
+    /// Empty revert data for an unknown selector, calldata that does not decode as the
+    /// function's parameters (as Solidity's ABI decoder), or a call with value (the four
+    /// functions are non-payable).
     ///
-    /// # Events
-    /// `Transfer` + `Lock` for the sponsor then the scheduler, `SchedulerNotice(workerpool,
-    /// dealid)`, `OrdersMatched(dealid, appHash, datasetHash, workerpoolHash, requestHash,
-    /// volume)`.
-    pub fn match_orders(
-        &mut self,
-        apporder: AppOrder,
-        datasetorder: DatasetOrder,
-        workerpoolorder: WorkerpoolOrder,
-        mut requestorder: RequestOrder,
-    ) -> Result<B256, Vec<u8>> {
-        let sponsor = requestorder.requester;
-        match_orders(self.vm(), &apporder, &datasetorder, &workerpoolorder, &mut requestorder, sponsor)
-    }
-
-    /// As [`Self::match_orders`], but the sender pays for the deal.
+    /// `matchOrders` / `sponsorMatchOrders`: `iExecV5-matchOrders-0x00`..`0x60` for PoCo's 28
+    /// checks, in PoCo's order; `invalid-signature-format` for an EOA signature that is
+    /// neither 64 nor 65 bytes and not presigned; a bare revert when an asset is not a
+    /// contract (its `owner()` answers nothing); `IexecEscrow: Transfer amount exceeds
+    /// balance` when the sponsor or the scheduler cannot lock; `Panic(0x11)` on arithmetic
+    /// overflow (including prices beyond `uint96`, the packed deal's width).
     ///
-    /// # Arguments
-    /// * `apporder`, `datasetorder`, `workerpoolorder`, `requestorder` - the orders.
+    /// `computeDealVolume`: `Panic(0x11)` when an order is consumed beyond its volume.
     ///
-    /// # Errors
-    /// As [`Self::match_orders`], the sender's balance being locked instead of the
-    /// requester's.
-    ///
-    /// # Events
-    /// As [`Self::match_orders`], then `DealSponsored(dealId, sponsor)`.
-    pub fn sponsor_match_orders(
-        &mut self,
-        apporder: AppOrder,
-        datasetorder: DatasetOrder,
-        workerpoolorder: WorkerpoolOrder,
-        mut requestorder: RequestOrder,
-    ) -> Result<B256, Vec<u8>> {
-        let vm = self.vm();
-        let sponsor = vm.msg_sender();
-        let deal_id = match_orders(vm, &apporder, &datasetorder, &workerpoolorder, &mut requestorder, sponsor)?;
-        vm.log(DealSponsored { dealId: deal_id, sponsor });
-        Ok(deal_id)
-    }
-
-    /// The volume a match of these orders would have now: the least remaining volume of the
-    /// orders (the dataset order's only when `dataset != 0`). Nothing else is checked.
-    ///
-    /// # Arguments
-    /// * `app_order`, `dataset_order`, `workerpool_order`, `request_order` - the orders.
-    ///
-    /// # Errors
-    /// `Panic(0x11)` when an order is consumed beyond its volume.
-    ///
-    /// # Events
-    /// None.
-    pub fn compute_deal_volume(
-        &self,
-        app_order: AppOrder,
-        dataset_order: DatasetOrder,
-        workerpool_order: WorkerpoolOrder,
-        request_order: RequestOrder,
-    ) -> Result<U256, Vec<u8>> {
-        let s = poco_storage(self.vm());
-        let domain = s.domain_separator.get();
-        let volume_of = |volume: U256, hash: B256| OrderVolume { volume, consumed: s.consumed.get(hash) };
-        let app = volume_of(app_order.volume, app_order.typed_data_hash(&domain));
-        let dataset = has_dataset(&dataset_order)
-            .then(|| volume_of(dataset_order.volume, dataset_order.typed_data_hash(&domain)));
-        let workerpool = volume_of(workerpool_order.volume, workerpool_order.typed_data_hash(&domain));
-        let request = volume_of(request_order.volume, request_order.typed_data_hash(&domain));
-        deal_volume(&app, dataset.as_ref(), &workerpool, &request).map_err(revert::poco)
-    }
-
-    /// Whether `dataset_order` can be used in the existing deal `deal_id` (the SMS's "bulk"
-    /// dataset check): returns nothing when it can, reverts with the first reason otherwise.
-    ///
-    /// # Arguments
-    /// * `dataset_order` - the dataset order.
-    /// * `deal_id` - the deal.
-    ///
-    /// # Errors
-    /// `IncompatibleDatasetOrder(reason)`, in this order: "Dataset order is revoked or fully
-    /// consumed", "Invalid dataset order signature", "Deal not found", "Deal already has a
-    /// dataset", "App restriction not satisfied", "Workerpool restriction not satisfied",
-    /// "Requester restriction not satisfied", "Tag compatibility not satisfied". The
-    /// dataset's `owner()` revert (bare when it is not a contract) and
+    /// `assertDatasetDealCompatibility`: `IncompatibleDatasetOrder(reason)`, in this order:
+    /// "Dataset order is revoked or fully consumed", "Invalid dataset order signature", "Deal
+    /// not found", "Deal already has a dataset", "App restriction not satisfied", "Workerpool
+    /// restriction not satisfied", "Requester restriction not satisfied", "Tag compatibility
+    /// not satisfied". The dataset's `owner()` revert (bare when it is not a contract) and
     /// `invalid-signature-format` pass through as in PoCo.
     ///
     /// # Events
-    /// None.
-    pub fn assert_dataset_deal_compatibility(&self, dataset_order: DatasetOrder, deal_id: B256) -> Result<(), Vec<u8>> {
-        let vm = self.vm();
-        let s = poco_storage(vm);
-        let hash = dataset_order.typed_data_hash(&s.domain_separator.get());
-        let volume = OrderVolume { volume: dataset_order.volume, consumed: s.consumed.get(hash) };
-        require_dataset_order_available(&volume).map_err(revert::poco)?;
-        let owner = owner_of(vm, dataset_order.dataset)?;
-        if !verify_signature_or_presignature(vm, &s, owner, hash, &dataset_order.sign)? {
-            return Err(revert::poco(PocoError::IncompatibleDatasetOrder(reasons::DATASET_ORDER_SIGNATURE_INVALID)));
-        }
-        // Only the fields the rules read.
-        let record = s.deals.getter(deal_id);
-        let mut deal = Deal {
-            requester: record.requester.get(),
-            dataset: Resource { pointer: record.dataset.get(), ..Default::default() },
-            ..Default::default()
+    /// `matchOrders`: `Transfer` + `Lock` for the sponsor then the scheduler,
+    /// `SchedulerNotice(workerpool, dealid)`, `OrdersMatched(dealid, appHash, datasetHash,
+    /// workerpoolHash, requestHash, volume)`; `sponsorMatchOrders`: the same, then
+    /// `DealSponsored(dealId, sponsor)`. The views emit none.
+    #[fallback]
+    pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
+        let Some((selector, params)) = calldata.split_first_chunk::<4>() else {
+            return Err(revert::bare());
         };
-        require_deal_accepts_dataset(&deal).map_err(revert::poco)?;
-        deal.app.pointer = record.app.get();
-        deal.workerpool.pointer = record.workerpool.get();
-        for check in dataset_deal_restrictions(&dataset_order, &deal) {
-            if !is_authorized_by_restriction(vm, check.restriction, check.account) {
-                return Err(revert::poco(check.error));
+        let vm = self.vm();
+        match *selector {
+            matchOrdersCall::SELECTOR => {
+                let mut o = orders(params)?;
+                let sponsor = o.request.requester;
+                let deal_id = match_orders(vm, &o.app, &o.dataset, &o.workerpool, &mut o.request, sponsor)?;
+                Ok(deal_id.to_vec())
             }
+            sponsorMatchOrdersCall::SELECTOR => {
+                let mut o = orders(params)?;
+                let sponsor = vm.msg_sender();
+                let deal_id = match_orders(vm, &o.app, &o.dataset, &o.workerpool, &mut o.request, sponsor)?;
+                vm.log(DealSponsored { dealId: deal_id, sponsor });
+                Ok(deal_id.to_vec())
+            }
+            computeDealVolumeCall::SELECTOR => {
+                let volume = compute_deal_volume(vm, &orders(params)?)?;
+                Ok(volume.to_be_bytes::<32>().to_vec())
+            }
+            assertDatasetDealCompatibilityCall::SELECTOR => {
+                let (dataset_order, deal_id) = decode_dataset_order_and_deal(params).map_err(|_| revert::bare())?;
+                assert_dataset_deal_compatibility(vm, &dataset_order, deal_id)?;
+                Ok(Vec::new())
+            }
+            _ => Err(revert::bare()),
         }
-        require_dataset_tag_compatible(&record.tag.get(), &dataset_order.tag).map_err(revert::poco)
     }
 }
 

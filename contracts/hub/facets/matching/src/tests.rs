@@ -18,6 +18,11 @@ use poco_hub_base::{
     testing::MockHost,
 };
 
+use poco_core::orders::{
+    assertDatasetDealCompatibilityCall, computeDealVolumeCall, matchOrdersCall, sponsorMatchOrdersCall,
+};
+use stylus_sdk::abi::Router;
+
 use super::*;
 
 sol! {
@@ -76,6 +81,12 @@ fn mock_ecrecover(host: &MockHost, hash: &B256, sig: &[u8]) {
     let point = key.to_encoded_point(false);
     let signer = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
     host.mock(ECRECOVER_PRECOMPILE, ecrecover_input(hash, &parsed).to_vec(), Ok(signer.into_word().to_vec()));
+}
+
+/// Calls the facet as its router does for an unknown selector: the value check of a
+/// non-payable method, then the fallback.
+fn route(facet: &mut MatchingFacet, calldata: &[u8]) -> ArbResult {
+    <MatchingFacet as Router<MatchingFacet>>::fallback(facet, calldata).unwrap()
 }
 
 fn word(v: u64) -> Vec<u8> {
@@ -204,8 +215,48 @@ impl Fixture {
         self.request.dataset = Address::ZERO;
     }
 
+    /// `matchOrders` through the fallback, with calldata from core's `matchOrdersCall`.
     fn run(&mut self) -> Result<B256, Vec<u8>> {
-        self.facet.match_orders(self.app.clone(), self.dataset.clone(), self.workerpool.clone(), self.request.clone())
+        let call = matchOrdersCall {
+            _0: self.app.clone(),
+            _1: self.dataset.clone(),
+            _2: self.workerpool.clone(),
+            _3: self.request.clone(),
+        };
+        let out = route(&mut self.facet, &call.abi_encode())?;
+        Ok(matchOrdersCall::abi_decode_returns_validate(&out).unwrap())
+    }
+
+    /// `sponsorMatchOrders` through the fallback.
+    fn sponsor(&mut self) -> Result<B256, Vec<u8>> {
+        let call = sponsorMatchOrdersCall {
+            _0: self.app.clone(),
+            _1: self.dataset.clone(),
+            _2: self.workerpool.clone(),
+            _3: self.request.clone(),
+        };
+        let out = route(&mut self.facet, &call.abi_encode())?;
+        Ok(sponsorMatchOrdersCall::abi_decode_returns_validate(&out).unwrap())
+    }
+
+    /// `computeDealVolume` through the fallback.
+    fn compute_volume(&mut self) -> Result<U256, Vec<u8>> {
+        let call = computeDealVolumeCall {
+            appOrder: self.app.clone(),
+            datasetOrder: self.dataset.clone(),
+            workerpoolOrder: self.workerpool.clone(),
+            requestOrder: self.request.clone(),
+        };
+        let out = route(&mut self.facet, &call.abi_encode())?;
+        Ok(computeDealVolumeCall::abi_decode_returns_validate(&out).unwrap())
+    }
+
+    /// `assertDatasetDealCompatibility` through the fallback (returns nothing).
+    fn assert_compatible(&mut self, order: &DatasetOrder, deal: B256) -> Result<(), Vec<u8>> {
+        let call = assertDatasetDealCompatibilityCall { datasetOrder: order.clone(), dealId: deal };
+        let out = route(&mut self.facet, &call.abi_encode())?;
+        assert!(out.is_empty());
+        Ok(())
     }
 
     fn hashes(&self) -> [B256; 4] {
@@ -350,10 +401,7 @@ fn sponsor_match_orders_is_paid_by_the_sender() {
     f.sign_all();
     f.host.vm.clear_mocks();
     f.host.vm.set_sender(SPONSOR);
-    let dealid = f
-        .facet
-        .sponsor_match_orders(f.app.clone(), f.dataset.clone(), f.workerpool.clone(), f.request.clone())
-        .unwrap();
+    let dealid = f.sponsor().unwrap();
     assert_eq!(f.storage().deals.getter(dealid).to_deal().sponsor, SPONSOR);
     assert_eq!(f.balance(SPONSOR), (U256::from(40), U256::from(60)));
     assert_eq!(f.balance(f.requester.address), (U256::from(1000), U256::ZERO));
@@ -367,7 +415,7 @@ fn sponsor_match_orders_is_paid_by_the_sender() {
     f.request.salt = B256::repeat_byte(9);
     f.sign_all();
     assert_eq!(
-        f.facet.sponsor_match_orders(f.app.clone(), f.dataset.clone(), f.workerpool.clone(), f.request.clone()),
+        f.sponsor(),
         Err(reason("IexecEscrow: Transfer amount exceeds balance"))
     );
 }
@@ -552,20 +600,18 @@ fn erc1271_requester() {
 #[test]
 fn compute_deal_volume_previews_the_match() {
     let mut f = Fixture::new();
-    let volume = |f: &Fixture| {
-        f.facet.compute_deal_volume(f.app.clone(), f.dataset.clone(), f.workerpool.clone(), f.request.clone())
-    };
-    assert_eq!(volume(&f), Ok(U256::from(4)));
+    let volume = |f: &mut Fixture| f.compute_volume();
+    assert_eq!(volume(&mut f), Ok(U256::from(4)));
     f.dataset.volume = U256::from(2);
-    assert_eq!(volume(&f), Ok(U256::from(2)));
+    assert_eq!(volume(&mut f), Ok(U256::from(2)));
     let [_, dataset_h, ..] = f.hashes();
     f.storage().consumed.setter(dataset_h).set(U256::from(2));
-    assert_eq!(volume(&f), Ok(U256::ZERO));
+    assert_eq!(volume(&mut f), Ok(U256::ZERO));
     f.storage().consumed.setter(dataset_h).set(U256::from(3));
-    assert_eq!(volume(&f), Err(Panic { code: U256::from(0x11) }.abi_encode()));
+    assert_eq!(volume(&mut f), Err(Panic { code: U256::from(0x11) }.abi_encode()));
     // Without dataset, the dataset order is ignored.
     f.dataset.dataset = Address::ZERO;
-    assert_eq!(volume(&f), Ok(U256::from(4)));
+    assert_eq!(volume(&mut f), Ok(U256::from(4)));
 }
 
 #[test]
@@ -585,22 +631,22 @@ fn assert_dataset_deal_compatibility_reasons() {
     f.sign_all();
     let deal_with_dataset = f.run().unwrap();
 
-    let check = |f: &Fixture, order: &DatasetOrder, deal: B256| f.facet.assert_dataset_deal_compatibility(order.clone(), deal);
+    let check = |f: &mut Fixture, order: &DatasetOrder, deal: B256| f.assert_compatible(order, deal);
     let sign = |f: &Fixture, order: &mut DatasetOrder| {
         order.sign = f.sign_for(&f.dataset_owner, &order.typed_data_hash(&f.domain), false);
     };
     let mut order = DatasetOrder { dataset: DATASET, volume: U256::from(1), salt: B256::repeat_byte(7), ..Default::default() };
     sign(&f, &mut order);
-    assert_eq!(check(&f, &order, dealid), Ok(()));
+    assert_eq!(check(&mut f, &order, dealid), Ok(()));
 
     let mut consumed = order.clone();
     consumed.volume = U256::ZERO;
-    assert_eq!(check(&f, &consumed, dealid), Err(incompatible("Dataset order is revoked or fully consumed")));
+    assert_eq!(check(&mut f, &consumed, dealid), Err(incompatible("Dataset order is revoked or fully consumed")));
     let mut forged = order.clone();
     forged.sign = f.sign_for(&Signer::new(9), &order.typed_data_hash(&f.domain), false);
-    assert_eq!(check(&f, &forged, dealid), Err(incompatible("Invalid dataset order signature")));
-    assert_eq!(check(&f, &order, B256::repeat_byte(0xde)), Err(incompatible("Deal not found")));
-    assert_eq!(check(&f, &order, deal_with_dataset), Err(incompatible("Deal already has a dataset")));
+    assert_eq!(check(&mut f, &forged, dealid), Err(incompatible("Invalid dataset order signature")));
+    assert_eq!(check(&mut f, &order, B256::repeat_byte(0xde)), Err(incompatible("Deal not found")));
+    assert_eq!(check(&mut f, &order, deal_with_dataset), Err(incompatible("Deal already has a dataset")));
     for (field, expected) in [
         (0, "App restriction not satisfied"),
         (1, "Workerpool restriction not satisfied"),
@@ -610,20 +656,58 @@ fn assert_dataset_deal_compatibility_reasons() {
         *[&mut restricted.apprestrict, &mut restricted.workerpoolrestrict, &mut restricted.requesterrestrict][field] =
             STRANGER;
         sign(&f, &mut restricted);
-        assert_eq!(check(&f, &restricted, dealid), Err(incompatible(expected)));
+        assert_eq!(check(&mut f, &restricted, dealid), Err(incompatible(expected)));
     }
     let mut tagged = order.clone();
     tagged.tag = B256::with_last_byte(0x01); // TEE: the deal (tag 0x10) has none
     sign(&f, &mut tagged);
-    assert_eq!(check(&f, &tagged, dealid), Err(incompatible("Tag compatibility not satisfied")));
+    assert_eq!(check(&mut f, &tagged, dealid), Err(incompatible("Tag compatibility not satisfied")));
     let mut frameworks = order.clone();
     frameworks.tag = B256::with_last_byte(0x1e); // framework bits are ignored, 0x10 is in the deal
     sign(&f, &mut frameworks);
-    assert_eq!(check(&f, &frameworks, dealid), Ok(()));
+    assert_eq!(check(&mut f, &frameworks, dealid), Ok(()));
     // Presigned by the dataset owner: no signature needed; a bad length otherwise.
     let mut presigned = order.clone();
     presigned.sign = Bytes::new();
-    assert_eq!(check(&f, &presigned, dealid), Err(reason("invalid-signature-format")));
+    assert_eq!(check(&mut f, &presigned, dealid), Err(reason("invalid-signature-format")));
     f.storage().presigned.setter(order.typed_data_hash(&f.domain)).set(f.dataset_owner.address);
-    assert_eq!(check(&f, &presigned, dealid), Ok(()));
+    assert_eq!(check(&mut f, &presigned, dealid), Ok(()));
+}
+
+#[test]
+fn fallback_rejects_unknown_selectors_bad_calldata_and_value() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    // Unknown selector, short calldata, no calldata: bare revert.
+    assert_eq!(route(&mut f.facet, &[0xde, 0xad, 0xbe, 0xef]), Err(vec![]));
+    assert_eq!(route(&mut f.facet, &[0x15, 0x61]), Err(vec![]));
+    assert_eq!(route(&mut f.facet, &[]), Err(vec![]));
+    // Calldata that does not decode: truncated, or a dirty address word.
+    let call = matchOrdersCall { _0: f.app.clone(), _1: f.dataset.clone(), _2: f.workerpool.clone(), _3: f.request.clone() };
+    let good = call.abi_encode();
+    assert_eq!(route(&mut f.facet, &good[..good.len() - 1]), Err(vec![]));
+    let mut dirty = good.clone();
+    let app_at = 4 + u32::from_be_bytes(good[4 + 28..4 + 32].try_into().unwrap()) as usize;
+    dirty[app_at] = 1;
+    assert_eq!(route(&mut f.facet, &dirty), Err(vec![]));
+    let dataset_call = assertDatasetDealCompatibilityCall { datasetOrder: f.dataset.clone(), dealId: B256::ZERO };
+    assert_eq!(route(&mut f.facet, &dataset_call.abi_encode()[..4 + 32]), Err(vec![]));
+    // Value: every function is non-payable.
+    f.host.vm.set_value(U256::from(1));
+    assert_eq!(route(&mut f.facet, &good), Err(vec![]));
+    assert_eq!(f.compute_volume(), Err(vec![]));
+    f.host.vm.set_value(U256::ZERO);
+    assert!(f.run().is_ok());
+}
+
+#[test]
+fn views_do_not_write_storage() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    let dealid = f.run().unwrap();
+    let before = f.host.vm.snapshot().storage;
+    assert_eq!(f.compute_volume(), Ok(U256::ZERO));
+    let order = f.dataset.clone();
+    assert!(f.assert_compatible(&order, dealid).is_err());
+    assert_eq!(f.host.vm.snapshot().storage, before);
 }
