@@ -27,6 +27,7 @@ use poco_core::{
 };
 use stylus_sdk::{
     host::VM,
+    stylus_core::host::StorageAccess,
     prelude::*,
     storage::{
         StorageAddress, StorageB256, StorageBool, StorageMap, StorageString, StorageU128, StorageU256,
@@ -157,6 +158,19 @@ pub fn poco_storage(vm: &VM) -> PocoStorage {
     unsafe { PocoStorage::new(U256::from_be_bytes(POCO_STORAGE_SLOT.0), 0, vm.clone()) }
 }
 
+/// Slot of `PocoStorage::categories` (its length word) relative to the root: the fields
+/// before it take slots 0..=15 (the four addresses with `decimals` packed beside `base_token`,
+/// then one slot each). Checked by `category_count_reads_the_vector_length`.
+const CATEGORIES_SLOT: u8 = 16;
+
+/// Number of categories: `categories.len()` without the SDK's `StorageVec::len`, whose
+/// `unwrap` of a `U256 → usize` conversion links core's integer formatting (~1 KB brotli)
+/// into every facet that counts categories.
+pub fn category_count(vm: &VM) -> U256 {
+    let slot = U256::from_be_bytes(POCO_STORAGE_SLOT.0) + U256::from(CATEGORIES_SLOT);
+    U256::from_be_bytes(vm.storage_load_bytes32(slot).0)
+}
+
 /// Narrows an amount to `uint128`, the packed width of account balances.
 pub fn to_u128(value: U256) -> Result<u128, PocoError> {
     u128::try_from(value).map_err(|_| PocoError::ArithmeticOverflow)
@@ -264,5 +278,29 @@ impl AccountRecord {
     /// Locked balance as `uint256`.
     pub fn frozen(&self) -> U256 {
         U256::from(self.frozen.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
+    use alloc::boxed::Box;
+    use stylus_sdk::testing::TestVM;
+
+    use super::*;
+
+    #[test]
+    fn category_count_reads_the_vector_length() {
+        let test_vm = TestVM::default();
+        let vm = VM { host: Box::new(test_vm.clone()) };
+        let mut s = poco_storage(&vm);
+        s.v3_iexec_hub.set(Address::repeat_byte(1)); // the next field must not alias
+        for n in 0..3u64 {
+            assert_eq!(category_count(&vm), U256::from(n));
+            assert_eq!(U256::from(s.categories.len()), U256::from(n));
+            s.categories.grow().work_clock_time_ref.set(U256::from(1));
+        }
+        assert_eq!(category_count(&vm), U256::from(3));
     }
 }

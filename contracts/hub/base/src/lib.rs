@@ -33,4 +33,4 @@ pub mod signatures;
 #[cfg(all(feature = "testing", not(target_arch = "wasm32")))]
 pub mod testing;
 
-pub use layout::{poco_storage, PocoStorage};
+pub use layout::{category_count, poco_storage, PocoStorage};

@@ -48,6 +48,7 @@ use poco_core::{
 };
 use poco_hub_base::{
     calls::{is_registered, owner_of, static_uint},
+    category_count,
     escrow, poco_storage, revert,
     signatures::{is_authorized_by_restriction, verify_signature_or_presignature},
     PocoStorage,
@@ -141,7 +142,7 @@ fn match_orders(
     let mut s = poco_storage(vm);
 
     // 0x00..0x11: pure compatibility (category, trust, prices, tags, assets).
-    let category_count = U256::from(s.categories.len());
+    let category_count = category_count(vm);
     let tag = check_orders_compatibility(app, dataset, workerpool, request, &category_count).map_err(revert::poco)?;
     // 0x12..0x1b: restrictions (ERC-734 groups called only when not trivially satisfied).
     for check in match_restrictions(app, dataset, workerpool, request) {
