@@ -12,11 +12,11 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U128, Address, B256, U256};
-use alloy_sol_types::sol;
+use alloy_sol_types::{sol, SolEvent};
 use poco_core::reasons;
 use stylus_sdk::{host::VM, prelude::*};
 
-use crate::{layout::PocoStorage, revert};
+use crate::{layout::PocoStorage, log, revert};
 
 sol! {
     /// ERC-20 transfer of SRLC, also emitted by escrow moves to and from the hub itself.
@@ -37,6 +37,11 @@ sol! {
     /// `amount` of `owner`'s locked funds was taken for `ref`.
     #[sol(abi)]
     event Seize(address owner, uint256 amount, bytes32 ref);
+}
+
+/// `Transfer(from, to, value)`, hand-encoded ([`log`]).
+fn emit_transfer(vm: &VM, from: Address, to: Address, value: U256) {
+    log::emit(vm, &[Transfer::SIGNATURE_HASH, from.into_word(), to.into_word()], &[log::uint(value)]);
 }
 
 /// Result of a ledger operation: PoCo's revert data on failure.
@@ -86,7 +91,7 @@ pub fn erc20_transfer(vm: &VM, s: &mut PocoStorage, from: Address, to: Address, 
         return Err(revert::reason(reasons::ERC20_TRANSFER_TO_ZERO));
     }
     move_balance(s, from, to, value, revert::bare)?;
-    vm.log(Transfer { from, to, value });
+    emit_transfer(vm, from, to, value);
     Ok(())
 }
 
@@ -101,7 +106,7 @@ fn escrow_transfer(vm: &VM, s: &mut PocoStorage, from: Address, to: Address, val
         return Err(revert::reason(reasons::ESCROW_TO_EMPTY_ADDRESS));
     }
     move_balance(s, from, to, value, || revert::reason(reasons::ESCROW_AMOUNT_EXCEEDS_BALANCE))?;
-    vm.log(Transfer { from, to, value });
+    emit_transfer(vm, from, to, value);
     Ok(())
 }
 
@@ -113,7 +118,7 @@ pub fn lock(vm: &VM, s: &mut PocoStorage, account: Address, value: U256) -> Ledg
     // `value` fitted in u128 (the transfer succeeded); the frozen sum is bounded by supply.
     let frozen = frozen_of(s, account).checked_add(u128::try_from(value).map_err(|_| revert::panic(0x11))?).ok_or_else(|| revert::panic(0x11))?;
     set_frozen(s, account, frozen);
-    vm.log(Lock { owner: account, amount: value });
+    log::emit(vm, &[Lock::SIGNATURE_HASH], &[log::address(account), log::uint(value)]);
     Ok(())
 }
 
@@ -123,7 +128,7 @@ pub fn lock(vm: &VM, s: &mut PocoStorage, account: Address, value: U256) -> Ledg
 pub fn unlock(vm: &VM, s: &mut PocoStorage, account: Address, value: U256) -> LedgerResult {
     escrow_transfer(vm, s, vm.contract_address(), account, value)?;
     decrease_frozen(s, account, value)?;
-    vm.log(Unlock { owner: account, amount: value });
+    log::emit(vm, &[Unlock::SIGNATURE_HASH], &[log::address(account), log::uint(value)]);
     Ok(())
 }
 
@@ -132,7 +137,7 @@ pub fn unlock(vm: &VM, s: &mut PocoStorage, account: Address, value: U256) -> Le
 /// PoCo: contracts/abstract/IexecEscrow.sol, reward
 pub fn reward(vm: &VM, s: &mut PocoStorage, account: Address, value: U256, reference: B256) -> LedgerResult {
     escrow_transfer(vm, s, vm.contract_address(), account, value)?;
-    vm.log(Reward { owner: account, amount: value, r#ref: reference });
+    log::emit(vm, &[Reward::SIGNATURE_HASH], &[log::address(account), log::uint(value), reference.0]);
     Ok(())
 }
 
@@ -141,7 +146,7 @@ pub fn reward(vm: &VM, s: &mut PocoStorage, account: Address, value: U256, refer
 /// PoCo: contracts/abstract/IexecEscrow.sol, seize
 pub fn seize(vm: &VM, s: &mut PocoStorage, account: Address, value: U256, reference: B256) -> LedgerResult {
     decrease_frozen(s, account, value)?;
-    vm.log(Seize { owner: account, amount: value, r#ref: reference });
+    log::emit(vm, &[Seize::SIGNATURE_HASH], &[log::address(account), log::uint(value), reference.0]);
     Ok(())
 }
 
@@ -164,7 +169,7 @@ pub fn mint(vm: &VM, s: &mut PocoStorage, account: Address, value: U256) -> Ledg
     let balance = balance_of(s, account).checked_add(amount).ok_or_else(|| revert::panic(0x11))?;
     s.total_supply.set(supply);
     set_balance(s, account, balance);
-    vm.log(Transfer { from: Address::ZERO, to: account, value });
+    emit_transfer(vm, Address::ZERO, account, value);
     Ok(())
 }
 
@@ -177,7 +182,7 @@ pub fn burn(vm: &VM, s: &mut PocoStorage, account: Address, value: U256) -> Ledg
     set_balance(s, account, left);
     // Cannot underflow: the supply is the sum of all balances.
     s.total_supply.set(s.total_supply.get() - value);
-    vm.log(Transfer { from: account, to: Address::ZERO, value });
+    emit_transfer(vm, account, Address::ZERO, value);
     Ok(())
 }
 
@@ -192,7 +197,7 @@ pub fn approve(vm: &VM, s: &mut PocoStorage, owner: Address, spender: Address, v
         return Err(revert::reason(reasons::ERC20_APPROVE_TO_ZERO));
     }
     s.allowances.setter(owner).setter(spender).set(value);
-    vm.log(Approval { owner, spender, value });
+    log::emit(vm, &[Approval::SIGNATURE_HASH, owner.into_word(), spender.into_word()], &[log::uint(value)]);
     Ok(())
 }
 

@@ -12,6 +12,7 @@
 //!   events;
 //! - [`signatures`]: EOA (65/64-byte ECDSA through the ecrecover precompile), ERC-1271 and
 //!   presigned orders, and ERC-734 group restrictions;
+//! - [`log`]: hand-encoded events with static parameters (one encoder for all);
 //! - [`revert`]: PoCo's revert shapes (`Error(string)`, `Panic(uint256)`, bare revert);
 //! - `testing` (feature `testing`, host tests only): `MockHost`, a TestVM whose external calls
 //!   each return their own mock.
@@ -28,6 +29,7 @@ pub mod calls;
 pub mod diamond;
 pub mod escrow;
 pub mod layout;
+pub mod log;
 pub mod revert;
 pub mod signatures;
 #[cfg(all(feature = "testing", not(target_arch = "wasm32")))]

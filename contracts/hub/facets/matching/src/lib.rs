@@ -27,7 +27,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::{sol, SolCall, SolEvent};
 use poco_core::{
     deal::{Deal, Resource},
     eip712::PocoStructHash,
@@ -49,7 +49,7 @@ use poco_core::{
 use poco_hub_base::{
     calls::{is_registered, owner_of, static_uint},
     category_count,
-    escrow, poco_storage, revert,
+    escrow, log, poco_storage, revert,
     signatures::{is_authorized_by_restriction, verify_signature_or_presignature},
     PocoStorage,
 };
@@ -246,15 +246,12 @@ fn match_orders(
     let stake = deal_workerpool_lock(&price, &volume).map_err(revert::poco)?;
     escrow::lock(vm, &mut s, pool.owner, stake)?;
 
-    vm.log(SchedulerNotice { workerpool: workerpool.workerpool, dealid });
-    vm.log(OrdersMatched {
-        dealid,
-        appHash: app_.hash,
-        datasetHash: dataset_hash,
-        workerpoolHash: pool.hash,
-        requestHash: request_hash,
-        volume,
-    });
+    log::emit(vm, &[SchedulerNotice::SIGNATURE_HASH, workerpool.workerpool.into_word()], &[dealid.0]);
+    log::emit(
+        vm,
+        &[OrdersMatched::SIGNATURE_HASH],
+        &[dealid.0, app_.hash.0, dataset_hash.0, pool.hash.0, request_hash.0, log::uint(volume)],
+    );
     Ok(dealid)
 }
 
@@ -375,7 +372,7 @@ impl MatchingFacet {
                 let mut o = orders(params)?;
                 let sponsor = vm.msg_sender();
                 let deal_id = match_orders(vm, &o.app, &o.dataset, &o.workerpool, &mut o.request, sponsor)?;
-                vm.log(DealSponsored { dealId: deal_id, sponsor });
+                log::emit(vm, &[DealSponsored::SIGNATURE_HASH], &[deal_id.0, log::address(sponsor)]);
                 Ok(deal_id.to_vec())
             }
             computeDealVolumeCall::SELECTOR => {
