@@ -22,9 +22,16 @@ const PANIC_SELECTOR: [u8; 4] = [0x4e, 0x48, 0x7b, 0x71];
 /// `require(false, reason)`: `Error(string)` ABI-encoded. Hand-written rather than through
 /// alloy's generic encoder because every facet links it and size is the scarce resource.
 pub fn reason(reason: &str) -> Vec<u8> {
+    string_error(ERROR_SELECTOR, reason)
+}
+
+/// An error with one `string` parameter (`Error(string)`, `IncompatibleDatasetOrder(string)`),
+/// ABI-encoded by hand.
+#[inline(never)]
+fn string_error(selector: [u8; 4], reason: &str) -> Vec<u8> {
     let padded = reason.len().div_ceil(32) * 32;
     let mut out = Vec::with_capacity(4 + 64 + padded);
-    out.extend_from_slice(&ERROR_SELECTOR);
+    out.extend_from_slice(&selector);
     out.extend_from_slice(&word(32));
     out.extend_from_slice(&word(reason.len() as u64));
     out.extend_from_slice(reason.as_bytes());
@@ -52,7 +59,7 @@ pub fn poco(error: PocoError) -> Vec<u8> {
         PocoError::ArithmeticOverflow => panic(0x11),
         PocoError::DivisionByZero => panic(0x12),
         PocoError::Reason(r) => reason(r),
-        PocoError::IncompatibleDatasetOrder(r) => IncompatibleDatasetOrder { reason: r.into() }.abi_encode(),
+        PocoError::IncompatibleDatasetOrder(r) => string_error(IncompatibleDatasetOrder::SELECTOR, r),
     }
 }
 
@@ -86,6 +93,7 @@ mod tests {
         assert_eq!(poco(PocoError::DivisionByZero), panic(0x12));
         assert_eq!(poco(PocoError::Reason("r")), reason("r"));
         let custom = poco(PocoError::IncompatibleDatasetOrder("Deal not found"));
+        assert_eq!(custom, IncompatibleDatasetOrder { reason: "Deal not found".into() }.abi_encode());
         assert_eq!(custom[..4], IncompatibleDatasetOrder::SELECTOR);
         assert_eq!(IncompatibleDatasetOrder::abi_decode(&custom).unwrap().reason, "Deal not found");
     }

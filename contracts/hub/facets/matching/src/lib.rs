@@ -361,31 +361,28 @@ impl MatchingFacet {
             return Err(revert::bare());
         };
         let vm = self.vm();
-        match *selector {
-            matchOrdersCall::SELECTOR => {
-                let mut o = orders(params)?;
-                let sponsor = o.request.requester;
-                let deal_id = match_orders(vm, &o.app, &o.dataset, &o.workerpool, &mut o.request, sponsor)?;
-                Ok(deal_id.to_vec())
-            }
-            sponsorMatchOrdersCall::SELECTOR => {
-                let mut o = orders(params)?;
-                let sponsor = vm.msg_sender();
-                let deal_id = match_orders(vm, &o.app, &o.dataset, &o.workerpool, &mut o.request, sponsor)?;
-                log::emit(vm, &[DealSponsored::SIGNATURE_HASH], &[deal_id.0, log::address(sponsor)]);
-                Ok(deal_id.to_vec())
-            }
+        let sponsored = match *selector {
+            matchOrdersCall::SELECTOR => false,
+            sponsorMatchOrdersCall::SELECTOR => true,
             computeDealVolumeCall::SELECTOR => {
                 let volume = compute_deal_volume(vm, &orders(params)?)?;
-                Ok(volume.to_be_bytes::<32>().to_vec())
+                return Ok(volume.to_be_bytes::<32>().to_vec());
             }
             assertDatasetDealCompatibilityCall::SELECTOR => {
                 let (dataset_order, deal_id) = decode_dataset_order_and_deal(params).map_err(|_| revert::bare())?;
                 assert_dataset_deal_compatibility(vm, &dataset_order, deal_id)?;
-                Ok(Vec::new())
+                return Ok(Vec::new());
             }
-            _ => Err(revert::bare()),
+            _ => return Err(revert::bare()),
+        };
+        // matchOrders / sponsorMatchOrders: one decode and one call site for both.
+        let mut o = orders(params)?;
+        let sponsor = if sponsored { vm.msg_sender() } else { o.request.requester };
+        let deal_id = match_orders(vm, &o.app, &o.dataset, &o.workerpool, &mut o.request, sponsor)?;
+        if sponsored {
+            log::emit(vm, &[DealSponsored::SIGNATURE_HASH], &[deal_id.0, log::address(sponsor)]);
         }
+        Ok(deal_id.to_vec())
     }
 }
 
