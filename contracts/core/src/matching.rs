@@ -33,7 +33,27 @@ pub fn mask_tee_frameworks(tag: &B256) -> B256 {
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
 pub fn deal_tag(app_tag: &B256, dataset_tag: &B256, request_tag: &B256) -> B256 {
-    *app_tag | mask_tee_frameworks(dataset_tag) | *request_tag
+    let (a, d, r) = (lanes(app_tag), lanes(&mask_tee_frameworks(dataset_tag)), lanes(request_tag));
+    from_lanes(core::array::from_fn(|i| a[i] | d[i] | r[i]))
+}
+
+/// A tag as four `u64` lanes, for bitwise operations: `B256`'s byte-wise operators unroll
+/// into ~1 KB of wasm each. The byte order is irrelevant as long as [`from_lanes`] uses it.
+fn lanes(tag: &B256) -> [u64; 4] {
+    core::array::from_fn(|i| {
+        let mut lane = [0u8; 8];
+        lane.copy_from_slice(&tag.0[i * 8..i * 8 + 8]);
+        u64::from_le_bytes(lane)
+    })
+}
+
+/// The inverse of [`lanes`].
+fn from_lanes(lanes: [u64; 4]) -> B256 {
+    let mut tag = [0u8; 32];
+    for (chunk, lane) in tag.chunks_exact_mut(8).zip(lanes) {
+        chunk.copy_from_slice(&lane.to_le_bytes());
+    }
+    B256::new(tag)
 }
 
 /// Boost's deal tag: `app.tag | dataset.tag | request.tag` — unlike the classic path, Boost
@@ -49,7 +69,8 @@ pub fn boost_deal_tag(app_tag: &B256, dataset_tag: &B256, request_tag: &B256) ->
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
 pub fn workerpool_offers_tag(tag: &B256, workerpool_tag: &B256) -> bool {
-    (*tag & !*workerpool_tag).is_zero()
+    let (t, w) = (lanes(tag), lanes(workerpool_tag));
+    (0..4).all(|i| t[i] & !w[i] == 0)
 }
 
 /// Check 0x07: `((tag ^ app.tag)[31] & 0x01) == 0`. Why: if the dataset or the request needs a
@@ -65,8 +86,8 @@ pub fn app_satisfies_tee_bit(tag: &B256, app_tag: &B256) -> bool {
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, assertDatasetDealCompatibility
 pub fn deal_tag_covers_dataset_tag(deal_tag: &B256, dataset_tag: &B256) -> bool {
-    let masked = mask_tee_frameworks(dataset_tag);
-    (*deal_tag & masked) == masked
+    let (d, m) = (lanes(deal_tag), lanes(&mask_tee_frameworks(dataset_tag)));
+    (0..4).all(|i| d[i] & m[i] == m[i])
 }
 
 /// The pure part of `_isAccountAuthorizedByRestriction`: `restriction == 0 || restriction ==
@@ -351,6 +372,27 @@ pub fn require_dataset_tag_compatible(deal_tag: &B256, dataset_tag: &B256) -> Po
         Err(PocoError::IncompatibleDatasetOrder(
             reasons::DATASET_TAG_INCOMPATIBLE,
         ))
+    }
+}
+
+#[cfg(test)]
+mod lane_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The lane forms equal `B256`'s operators.
+        #[test]
+        fn lanes_are_bitwise_b256(a in any::<[u8; 32]>(), d in any::<[u8; 32]>(), r in any::<[u8; 32]>()) {
+            let (a, d, r) = (B256::new(a), B256::new(d), B256::new(r));
+            prop_assert_eq!(from_lanes(lanes(&a)), a);
+            prop_assert_eq!(deal_tag(&a, &d, &r), a | mask_tee_frameworks(&d) | r);
+            prop_assert_eq!(workerpool_offers_tag(&a, &d), (a & !d).is_zero());
+            prop_assert_eq!(workerpool_offers_tag(&(a & d), &d), true);
+            let m = mask_tee_frameworks(&d);
+            prop_assert_eq!(deal_tag_covers_dataset_tag(&a, &d), (a & m) == m);
+            prop_assert_eq!(deal_tag_covers_dataset_tag(&(a | d), &d), true);
+        }
     }
 }
 
