@@ -10,6 +10,10 @@ interface IFacetEscrow {
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Unlock(address owner, uint256 amount);
 
+    fallback() external payable;
+
+    receive() external payable;
+
     function approve(address spender, uint256 value) external returns (bool);
     function approveAndCall(address spender, uint256 value, bytes memory extra_data) external returns (bool);
     function decreaseAllowance(address spender, uint256 subtracted_value) external returns (bool);

@@ -131,6 +131,82 @@ alloy_sol_types::sol! {
         bytes sign;
     }
 
+    /// `manageAppOrder`: presign or close a app order, by its owner or by its owner's
+    /// signature of the operation. Declared here, beside its struct, for the ABI export.
+    ///
+    /// PoCo: contracts/facets/IexecOrderManagementFacet.sol, manageAppOrder
+    #[sol(abi)]
+    function manageAppOrder(AppOrderOperation) external;
+
+    /// `broadcastAppOrder`: publishes a app order as an event.
+    ///
+    /// PoCo: contracts/facets/IexecRelayFacet.sol, broadcastAppOrder
+    #[sol(abi)]
+    function broadcastAppOrder(AppOrder) external;
+
+    /// A app order was published (`broadcastAppOrder`).
+    ///
+    /// PoCo: contracts/interfaces/IexecRelay.sol, BroadcastAppOrder
+    #[sol(abi)]
+    event BroadcastAppOrder(AppOrder apporder);
+
+    /// `manageDatasetOrder`: presign or close a dataset order, by its owner or by its owner's
+    /// signature of the operation. Declared here, beside its struct, for the ABI export.
+    ///
+    /// PoCo: contracts/facets/IexecOrderManagementFacet.sol, manageDatasetOrder
+    #[sol(abi)]
+    function manageDatasetOrder(DatasetOrderOperation) external;
+
+    /// `broadcastDatasetOrder`: publishes a dataset order as an event.
+    ///
+    /// PoCo: contracts/facets/IexecRelayFacet.sol, broadcastDatasetOrder
+    #[sol(abi)]
+    function broadcastDatasetOrder(DatasetOrder) external;
+
+    /// A dataset order was published (`broadcastDatasetOrder`).
+    ///
+    /// PoCo: contracts/interfaces/IexecRelay.sol, BroadcastDatasetOrder
+    #[sol(abi)]
+    event BroadcastDatasetOrder(DatasetOrder datasetorder);
+
+    /// `manageWorkerpoolOrder`: presign or close a workerpool order, by its owner or by its owner's
+    /// signature of the operation. Declared here, beside its struct, for the ABI export.
+    ///
+    /// PoCo: contracts/facets/IexecOrderManagementFacet.sol, manageWorkerpoolOrder
+    #[sol(abi)]
+    function manageWorkerpoolOrder(WorkerpoolOrderOperation) external;
+
+    /// `broadcastWorkerpoolOrder`: publishes a workerpool order as an event.
+    ///
+    /// PoCo: contracts/facets/IexecRelayFacet.sol, broadcastWorkerpoolOrder
+    #[sol(abi)]
+    function broadcastWorkerpoolOrder(WorkerpoolOrder) external;
+
+    /// A workerpool order was published (`broadcastWorkerpoolOrder`).
+    ///
+    /// PoCo: contracts/interfaces/IexecRelay.sol, BroadcastWorkerpoolOrder
+    #[sol(abi)]
+    event BroadcastWorkerpoolOrder(WorkerpoolOrder workerpoolorder);
+
+    /// `manageRequestOrder`: presign or close a request order, by its owner or by its owner's
+    /// signature of the operation. Declared here, beside its struct, for the ABI export.
+    ///
+    /// PoCo: contracts/facets/IexecOrderManagementFacet.sol, manageRequestOrder
+    #[sol(abi)]
+    function manageRequestOrder(RequestOrderOperation) external;
+
+    /// `broadcastRequestOrder`: publishes a request order as an event.
+    ///
+    /// PoCo: contracts/facets/IexecRelayFacet.sol, broadcastRequestOrder
+    #[sol(abi)]
+    function broadcastRequestOrder(RequestOrder) external;
+
+    /// A request order was published (`broadcastRequestOrder`).
+    ///
+    /// PoCo: contracts/interfaces/IexecRelay.sol, BroadcastRequestOrder
+    #[sol(abi)]
+    event BroadcastRequestOrder(RequestOrder requestorder);
+
     /// `matchOrders`: matches the four orders into a deal paid by the requester; returns the
     /// deal id. Its `SELECTOR` (`0x156194d4`) dispatches the matching facet's fallback, its
     /// `abi()` is the exported ABI item, and off-chain code encodes calls with it.
