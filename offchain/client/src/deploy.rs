@@ -207,12 +207,18 @@ mod tests {
 
     #[test]
     fn facet_selectors_skip_diamond_cut_and_map_fallback_and_receive() {
-        let abi = JsonAbi::parse([
-            "function diamondCut((address,uint8,bytes4[])[],address,bytes)",
-            "function owner() view returns (address)",
-            "fallback() external payable",
-            "receive() external payable",
-        ])
+        let abi: JsonAbi = serde_json::from_str(
+            r#"[
+                {"type":"function","name":"diamondCut","stateMutability":"nonpayable","outputs":[],
+                 "inputs":[{"name":"c","type":"tuple[]","components":[{"name":"a","type":"address"},
+                 {"name":"b","type":"uint8"},{"name":"s","type":"bytes4[]"}]},
+                 {"name":"i","type":"address"},{"name":"d","type":"bytes"}]},
+                {"type":"function","name":"owner","stateMutability":"view","inputs":[],
+                 "outputs":[{"name":"","type":"address"}]},
+                {"type":"fallback","stateMutability":"payable"},
+                {"type":"receive","stateMutability":"payable"}
+            ]"#,
+        )
         .expect("abi");
         let selectors = facet_selectors(&abi);
         assert_eq!(selectors.len(), 3);
