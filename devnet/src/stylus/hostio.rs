@@ -349,6 +349,17 @@ impl HostState {
         };
         fuel.charge_gas(cost)
     }
+
+    /// An account's code, paying its EIP-2929 access (`account_code`, `account_code_size`).
+    fn account_code(&mut self, address: Address, fuel: &mut Fuel) -> Result<Bytes, Halt> {
+        self.touch_account(address, fuel)?;
+        Ok(self
+            .ctx
+            .journal_mut()
+            .code(address)
+            .map_err(|e| Halt::Fatal(e.to_string()))?
+            .data)
+    }
 }
 
 /// The remaining ink of a running program, in wasmi fuel units.
@@ -799,13 +810,7 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
             metered(&mut c, HOSTIO_INK + EVM_API_INK, |c, fuel| {
                 let address = read_address(c, address)?;
                 let state = c.data_mut();
-                state.touch_account(address, fuel)?;
-                let code = state
-                    .ctx
-                    .journal_mut()
-                    .code(address)
-                    .map_err(|e| Halt::Fatal(e.to_string()))?
-                    .data;
+                let code = state.account_code(address, fuel)?;
                 let offset = (offset as u32 as usize).min(code.len());
                 let size = (size as u32 as usize).min(code.len() - offset);
                 fuel.charge_ink(read_bytes_ink(size))?;
@@ -818,14 +823,7 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>, wasmi::Error>
     l.func_wrap(M, "account_code_size", |mut c: Ctx<'_>, address: i32| {
         metered(&mut c, HOSTIO_INK + EVM_API_INK, |c, fuel| {
             let address = read_address(c, address)?;
-            let state = c.data_mut();
-            state.touch_account(address, fuel)?;
-            let code = state
-                .ctx
-                .journal_mut()
-                .code(address)
-                .map_err(|e| Halt::Fatal(e.to_string()))?
-                .data;
+            let code = c.data_mut().account_code(address, fuel)?;
             Ok(code.len() as i32)
         })
     })?;

@@ -267,3 +267,33 @@ impl RawLogAccess for MockHost {
 
 /// The name `lib.rs` announces for this host.
 pub type MockVM = MockHost;
+
+/// A deal with every field distinct from its neighbours (prices, owners, counters), so that
+/// a view returning one field in place of another fails; `requester` asks for the deal,
+/// `beneficiary` also pays (sponsor).
+pub fn sample_deal(requester: Address, beneficiary: Address) -> poco_core::deal::Deal {
+    use poco_core::deal::{Deal, Resource};
+    let resource = |n: u8| Resource {
+        pointer: Address::repeat_byte(n),
+        owner: Address::repeat_byte(n + 1),
+        price: U256::from(n) * U256::from(1000),
+    };
+    Deal {
+        app: resource(1),
+        dataset: resource(3),
+        workerpool: resource(5),
+        trust: U256::from(3),
+        category: U256::from(2),
+        tag: B256::repeat_byte(7),
+        requester,
+        beneficiary,
+        callback: Address::repeat_byte(9),
+        params: "{\"iexec_args\":\"x\"}".into(),
+        startTime: U256::from(1_700_000_000u64),
+        botFirst: U256::from(4),
+        botSize: U256::from(6),
+        workerStake: U256::from(77),
+        schedulerRewardRatio: U256::from(1),
+        sponsor: beneficiary,
+    }
+}

@@ -2,7 +2,6 @@
 //! shared layout; out-of-range categories revert `Panic(0x32)`.
 
 use alloy_primitives::{address, Address, B256, U256};
-use poco_core::deal::Resource;
 use poco_hub_base::testing::MockHost;
 
 use super::*;
@@ -17,29 +16,7 @@ fn setup() -> (MockHost, AccessorsLegacyFacet) {
 }
 
 fn sample_deal() -> Deal {
-    let resource = |n: u8| Resource {
-        pointer: Address::repeat_byte(n),
-        owner: Address::repeat_byte(n + 1),
-        price: U256::from(n) * U256::from(1000),
-    };
-    Deal {
-        app: resource(1),
-        dataset: resource(3),
-        workerpool: resource(5),
-        trust: U256::from(3),
-        category: U256::from(2),
-        tag: B256::repeat_byte(7),
-        requester: ALICE,
-        beneficiary: BOB,
-        callback: Address::repeat_byte(9),
-        params: "{\"iexec_args\":\"x\"}".into(),
-        startTime: U256::from(1_700_000_000u64),
-        botFirst: U256::from(4),
-        botSize: U256::from(6),
-        workerStake: U256::from(77),
-        schedulerRewardRatio: U256::from(1),
-        sponsor: BOB,
-    }
+    poco_hub_base::testing::sample_deal(ALICE, BOB)
 }
 
 #[test]
