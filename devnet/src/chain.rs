@@ -362,9 +362,12 @@ impl Devnet {
     }
 
     fn seal_block(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>) -> B256 {
-        // Wall clock moved past a fixed timestamp: keep the offset so time stays monotonic.
-        if self.next_timestamp.take().is_some() {
-            self.time_offset = timestamp as i64 - wall_clock() as i64;
+        // The clock never lags behind the chain: after a fixed timestamp, or after several
+        // blocks sealed within one wall-clock second (each +1 s), the offset catches up with
+        // the block, so `evm_increaseTime(n)` always moves the next block ≥ n s past this one.
+        let lead = timestamp as i64 - wall_clock() as i64;
+        if self.next_timestamp.take().is_some() || lead > self.time_offset {
+            self.time_offset = lead;
         }
         let parent = self.latest_block();
         let header = Header {
