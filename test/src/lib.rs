@@ -2,6 +2,9 @@
 //! port, its prefunded accounts, and the protocol deployed from this tree's build outputs
 //! (`cargo xtask wasm` must have run; `scripts/test` does it first).
 
+pub mod bindings;
+pub mod market;
+
 use std::net::SocketAddr;
 
 use alloy::{

@@ -5,35 +5,12 @@
 use alloy::{
     primitives::{Address, Bytes, B256, U256},
     providers::Provider,
-    sol,
 };
-use poco_e2e::{account, address, foundation, provider};
-
-sol!(
-    #[sol(rpc)]
-    IRlc,
-    "../abi/rlc.json"
-);
-sol!(
-    #[sol(rpc)]
-    IAppRegistry,
-    "../abi/app-registry.json"
-);
-sol!(
-    #[sol(rpc)]
-    IApp,
-    "../abi/app.json"
-);
-sol!(
-    #[sol(rpc)]
-    IWorkerpoolRegistry,
-    "../abi/workerpool-registry.json"
-);
-sol!(
-    #[sol(rpc)]
-    IWorkerpool,
-    "../abi/workerpool.json"
-);
+use poco_e2e::{
+    account, address,
+    bindings::{IApp, IAppRegistry, IRlc, IWorkerpool, IWorkerpoolRegistry},
+    foundation, provider,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rlc_is_deployed_with_its_supply_and_transfers() {

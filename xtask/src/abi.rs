@@ -56,6 +56,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
     let check = args.iter().any(|a| a == "--check");
     let all = contracts::deployable(root)?;
     let solcjs = ensure_solcjs(root)?;
+    let bins = build_abi_bins(root, &all)?;
     let abi_dir = root.join("abi");
     fs::create_dir_all(&abi_dir)?;
     let reference_root = root.join("../shared/reference/abi");
@@ -67,7 +68,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
     let mut failed = Vec::new();
     for c in all.iter().filter(|c| c.abi_bin.is_some()) {
         // One contract's failure must not hide the others' results: report it at the end.
-        let abi = match export(root, c, &solcjs) {
+        let abi = match export(root, &bins, c, &solcjs) {
             Ok(abi) => abi,
             Err(e) => {
                 eprintln!("{}: ABI export failed: {e:#}", c.name);
@@ -257,12 +258,27 @@ fn ensure_solcjs(root: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
-fn run_abi_bin(root: &Path, c: &Contract, arg: &str) -> Result<String> {
-    let bin = c.abi_bin.as_deref().ok_or_else(|| anyhow!("{} has no export-abi binary", c.name))?;
+/// Builds every contract's export-abi binary in one host build, with the feature set the
+/// project's tests and lints use (`cargo xtask features`), so that this build, clippy and
+/// nextest share their compiled dependencies instead of building them once per contract.
+fn build_abi_bins(root: &Path, all: &[Contract]) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
+    let status = Command::new(cargo)
         .current_dir(root)
-        .args(["run", "--quiet", "--features", "export-abi", "-p", &c.package, "--bin", bin, "--", arg])
+        .args(["build", "--quiet", "--workspace", "--bins", "--features", &contracts::host_features(all)])
+        .status()
+        .context("building the export-abi binaries")?;
+    if !status.success() {
+        bail!("building the export-abi binaries failed");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    Ok(target.join("debug"))
+}
+
+fn run_abi_bin(bins: &Path, c: &Contract, arg: &str) -> Result<String> {
+    let bin = c.abi_bin.as_deref().ok_or_else(|| anyhow!("{} has no export-abi binary", c.name))?;
+    let out = Command::new(bins.join(bin))
+        .arg(arg)
         .output()
         .with_context(|| format!("running {bin}"))?;
     if !out.status.success() {
@@ -272,14 +288,14 @@ fn run_abi_bin(root: &Path, c: &Contract, arg: &str) -> Result<String> {
 }
 
 /// The full JSON ABI of one contract.
-fn export(root: &Path, c: &Contract, solcjs: &Path) -> Result<JsonAbi> {
-    let extra: Vec<AbiItem<'static>> = serde_json::from_str(&run_abi_bin(root, c, "events")?)
+fn export(root: &Path, bins: &Path, c: &Contract, solcjs: &Path) -> Result<JsonAbi> {
+    let extra: Vec<AbiItem<'static>> = serde_json::from_str(&run_abi_bin(bins, c, "events")?)
         .with_context(|| format!("parsing the events/errors JSON of {}", c.name))?;
     let declared: Vec<String> = extra
         .iter()
         .filter_map(|i| if let AbiItem::Function(f) = i { Some(f.name.clone()) } else { None })
         .collect();
-    let interface = without_functions(&run_abi_bin(root, c, "abi")?, &declared);
+    let interface = without_functions(&run_abi_bin(bins, c, "abi")?, &declared);
     let mut abi = compile_interface(root, c, &interface, solcjs)?;
     for item in extra {
         match item {

@@ -87,3 +87,12 @@ pub(crate) fn select(all: Vec<Contract>, names: &[String]) -> Result<Vec<Contrac
     }
     Ok(chosen)
 }
+
+/// The `--features` list of every host build of the workspace (ABI export, clippy, tests):
+/// each contract's `export-abi`. One list for all three keeps cargo's feature unification
+/// identical between them, so they share compiled dependencies.
+pub(crate) fn host_features(all: &[Contract]) -> String {
+    let features: Vec<String> =
+        all.iter().filter(|c| c.abi_bin.is_some()).map(|c| format!("{}/export-abi", c.package)).collect();
+    features.join(",")
+}

@@ -5,6 +5,8 @@
 //!   `target/stylus/`, prints the size table and fails when a contract is over a limit.
 //! - `abi [--check]`: exports every contract's ABI from its Rust source into `abi/`, and
 //!   compares it with iExec's reference ABI; `--check` fails when `abi/` is stale.
+//! - `features`: prints the `--features` list of host builds (every contract's `export-abi`),
+//!   which `scripts/test` passes to clippy and nextest so that they reuse the ABI build.
 //!
 //! A deployable contract is a workspace package whose library is a `cdylib`.
 
@@ -20,8 +22,12 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("wasm") => wasm::run(&root, &args[1..]),
         Some("abi") => abi::run(&root, &args[1..]),
+        Some("features") => {
+            println!("{}", contracts::host_features(&contracts::deployable(&root)?));
+            Ok(())
+        }
         _ => bail!(
-            "usage: cargo xtask wasm [--no-opt] [CONTRACT...]\n       cargo xtask abi [--check]"
+            "usage: cargo xtask wasm [--no-opt] [CONTRACT...]\n       cargo xtask abi [--check]\n       cargo xtask features"
         ),
     }
 }

@@ -83,6 +83,11 @@ fn build(root: &Path, c: &Contract) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
+        // Deployable code is compiled by plain rustc with the project's own flags
+        // (.cargo/config.toml): a lint wrapper or host RUSTFLAGS from scripts/test must not
+        // reach it (RUSTFLAGS would replace the wasm32 stack-size flag).
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("RUSTFLAGS")
         .args(["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "-p"])
         .arg(&c.package)
         .status()

@@ -15,6 +15,8 @@
 // `#[entrypoint]` generates an undocumented `user_entrypoint` export on wasm32; host builds
 // (tests, clippy, docs) still check every documented item.
 #![cfg_attr(target_arch = "wasm32", allow(missing_docs))]
+// Under `export-abi`, `#[public]` also generates an undocumented ABI-printing function.
+#![cfg_attr(feature = "export-abi", allow(missing_docs))]
 
 extern crate alloc;
 

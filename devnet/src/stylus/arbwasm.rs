@@ -12,7 +12,7 @@ use revm::{
 };
 
 use super::hostio::hostio_signature;
-use super::params::ActivationRecord;
+use super::params::{ActivationRecord, InitCosts};
 use super::{code, validate};
 use crate::evm::DevCtx;
 
@@ -158,9 +158,10 @@ pub(crate) fn run(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         C::codehashAsmSize(c) => with_record(ctx, c.codehash, |r| ret(r.wasm_len)),
         C::codehashKeepalive(c) => keepalive(ctx, inputs, c.codehash),
         C::programVersion(c) => with_program(ctx, c.program, |r| ret(r.version)),
+        // Like nitro for Stylus v2: an uncached entry pays the cached part too.
         C::programInitGas(c) => with_program(ctx, c.program, |r| {
             Answer::Return(
-                (u64::from(r.init_gas), u64::from(r.cached_init_gas)).abi_encode_params(),
+                (r.entry_gas(), u64::from(r.cached_init_gas)).abi_encode_params(),
             )
         }),
         C::programMemoryFootprint(c) => with_program(ctx, c.program, |r| ret(r.footprint)),
@@ -314,6 +315,9 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
     let Some(runtime) = ctx.chain.runtime.clone() else {
         return reason("stylus runtime missing");
     };
+    let Some(costs) = InitCosts::predict(&info.shape) else {
+        return reason("activation failed: init cost does not fit nitro's u16");
+    };
     let module_hash = keccak256(&wasm);
     let wasm_len = wasm.len();
     if let Err(e) = runtime.module(codehash, || Ok(wasm)) {
@@ -344,8 +348,8 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
     let record = ActivationRecord {
         version: params.version,
         footprint: info.footprint,
-        init_gas: params.init_gas(wasm_len) as u32,
-        cached_init_gas: params.cached_init_gas(wasm_len) as u32,
+        init_gas: params.init_gas(&costs) as u32,
+        cached_init_gas: params.cached_init_gas(&costs) as u32,
         activated_at: ctx.block.timestamp.saturating_to::<u64>(),
         wasm_len: wasm_len as u32,
     };

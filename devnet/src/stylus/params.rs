@@ -6,6 +6,8 @@
 
 use alloy_primitives::U256;
 
+use super::validate::ModuleShape;
+
 /// Stylus parameters of the devnet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StylusParams {
@@ -43,6 +45,35 @@ pub struct StylusParams {
     pub max_code_size: usize,
 }
 
+/// Nitro's prediction of what instantiating a module costs (`StylusData::init_cost` and
+/// `cached_init_cost`), stored with the activation; nitro stores both as `u16` and refuses to
+/// activate a module whose cost does not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InitCosts {
+    /// Cost of an uncached entry, before scaling.
+    pub init: u16,
+    /// Cost of a cached entry, before scaling.
+    pub cached: u16,
+}
+
+impl InitCosts {
+    /// Nitro's linear model of instantiation work (arbitrator `WasmBinary::instrument`,
+    /// coefficients in thousandths or hundred-thousandths of gas per unit).
+    pub fn predict(shape: &ModuleShape) -> Option<Self> {
+        let cached = shape.funcs * 13_420 / 100_000
+            + shape.type_len * 89 / 100_000
+            + shape.wasm_len * 122 / 100_000
+            + shape.globals * 1_628 / 1_000
+            + shape.data_len * 75_244 / 100_000
+            + shape.footprint * 5;
+        let init = cached
+            + shape.funcs * 8_252 / 1_000
+            + shape.type_len * 1_059 / 1_000
+            + shape.wasm_len * 1_286 / 10_000;
+        Some(Self { init: init.try_into().ok()?, cached: cached.try_into().ok()? })
+    }
+}
+
 impl Default for StylusParams {
     fn default() -> Self {
         Self {
@@ -67,24 +98,17 @@ impl Default for StylusParams {
 }
 
 impl StylusParams {
-    /// Init (entry) gas of a program of `wasm_len` uncompressed bytes: nitro's minimum
-    /// (`min_init_gas * 128`) plus a size-dependent part scaled by `init_cost_scalar`.
-    ///
-    /// Nitro derives the size-dependent part from the compiled module; this devnet uses 0.3 gas
-    /// per WASM byte at the default scalar, which reproduces the ~13k gas entry cost measured for
-    /// an uncached counter on nitro (spec/STYLUS.md appendix).
-    pub fn init_gas(&self, wasm_len: usize) -> u64 {
-        let base = u64::from(self.min_init_gas) * 128;
-        let dynamic = (wasm_len as u64 * 3 / 10) * u64::from(self.init_cost_scalar) * 2 / 100;
-        base + dynamic
+    /// Entry gas of an uncached program: nitro's `initGas`, `min_init_gas * 128` plus the
+    /// module's predicted init cost scaled by `init_cost_scalar` (in units of 2 %).
+    pub fn init_gas(&self, costs: &InitCosts) -> u64 {
+        u64::from(self.min_init_gas) * 128
+            + (u64::from(costs.init) * u64::from(self.init_cost_scalar) * 2).div_ceil(100)
     }
 
-    /// Init gas of a cached program (reported by `programInitGas`, not charged: the devnet does
-    /// not model the CacheManager).
-    pub fn cached_init_gas(&self, wasm_len: usize) -> u64 {
-        let base = u64::from(self.min_cached_init_gas) * 32;
-        let dynamic = (wasm_len as u64 / 100) * u64::from(self.cached_cost_scalar) * 2 / 100;
-        base + dynamic
+    /// Entry gas every call of a Stylus v2 program pays, cached or not: nitro's `cachedGas`.
+    pub fn cached_init_gas(&self, costs: &InitCosts) -> u64 {
+        u64::from(self.min_cached_init_gas) * 32
+            + (u64::from(costs.cached) * u64::from(self.cached_cost_scalar) * 2).div_ceil(100)
     }
 
     /// Data fee (wei) charged by `activateProgram`: a flat 1 gwei per WASM byte on the devnet.
@@ -111,9 +135,9 @@ pub struct ActivationRecord {
     pub version: u16,
     /// Initial memory pages of the program (paid on every call).
     pub footprint: u16,
-    /// Entry gas of an uncached call.
+    /// Entry gas an uncached call pays on top of the cached part (nitro's `initGas`).
     pub init_gas: u32,
-    /// Entry gas of a cached call.
+    /// Entry gas every call pays (nitro's `cachedGas`).
     pub cached_init_gas: u32,
     /// Block timestamp of the activation.
     pub activated_at: u64,
@@ -122,6 +146,13 @@ pub struct ActivationRecord {
 }
 
 impl ActivationRecord {
+    /// Entry gas of a call into this program, before memory: the devnet does not model the
+    /// CacheManager, so every call is uncached and, as on nitro for Stylus v2, pays the cached
+    /// part plus the init part.
+    pub fn entry_gas(&self) -> u64 {
+        u64::from(self.init_gas) + u64::from(self.cached_init_gas)
+    }
+
     /// Packs the record into one storage word (zero means "never activated").
     pub fn pack(&self) -> U256 {
         let mut v = U256::from(self.version);
@@ -169,5 +200,27 @@ mod tests {
         };
         assert_eq!(ActivationRecord::unpack(r.pack()), Some(r));
         assert_eq!(ActivationRecord::unpack(U256::ZERO), None);
+    }
+
+    #[test]
+    fn init_costs_follow_nitros_linear_model() {
+        let shape = ModuleShape {
+            wasm_len: 30_000,
+            funcs: 200,
+            type_len: 500,
+            globals: 4,
+            data_len: 3_000,
+            footprint: 1,
+        };
+        // cached: 26 (funcs) + 0 (types) + 36 (bytes) + 6 (globals) + 2,257 (data) + 5 (page)
+        // init: cached + 1,650 (funcs) + 529 (types) + 3,858 (bytes)
+        let costs = InitCosts::predict(&shape).unwrap();
+        assert_eq!(costs, InitCosts { init: 8_367, cached: 2_330 });
+        let params = StylusParams::default();
+        assert_eq!(params.init_gas(&costs), 9_216 + 8_367);
+        assert_eq!(params.cached_init_gas(&costs), 352 + 2_330);
+        // Nitro stores both costs as u16: a module past that cannot be activated.
+        let huge = ModuleShape { data_len: 100_000, ..shape };
+        assert_eq!(InitCosts::predict(&huge), None);
     }
 }

@@ -84,7 +84,7 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         params.page_gas,
         params.page_ramp,
     );
-    let entry = u64::from(record.init_gas) + memory;
+    let entry = record.entry_gas() + memory;
     if entry > gas_limit {
         return out_of_gas(gas_limit);
     }

@@ -17,7 +17,31 @@ pub struct ProgramInfo {
     pub footprint: u16,
     /// Imported hostios (`vm_hooks` / `console` names).
     pub imports: Vec<(String, String)>,
+    /// The module's shape, from which nitro predicts its entry (init) cost.
+    pub shape: ModuleShape,
 }
+
+/// What nitro's activation measures of a module to price its entry (`WasmBinary::instrument`):
+/// the counts are those of the instrumented module, which has three more globals (ink left,
+/// ink status, stack depth left) than the program as compiled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModuleShape {
+    /// Uncompressed WASM bytes.
+    pub wasm_len: u64,
+    /// Functions defined by the module (imports excluded).
+    pub funcs: u64,
+    /// Σ (parameters + results) over the defined functions' types.
+    pub type_len: u64,
+    /// Globals, instrumentation's three included.
+    pub globals: u64,
+    /// Bytes of the data segments plus entries of the element segments.
+    pub data_len: u64,
+    /// Initial memory pages.
+    pub footprint: u64,
+}
+
+/// Globals nitro's instrumentation adds: ink left and ink status (meter), depth left.
+const INSTRUMENTATION_GLOBALS: u64 = 3;
 
 /// Limits of nitro's `parse_user` (nitro v3.9).
 mod limits {
@@ -71,6 +95,8 @@ pub fn validate(
     let mut entrypoint: Option<u32> = None;
     let mut imported_funcs = 0u32;
     let mut exports = 0u32;
+    let mut globals = 0u64;
+    let mut data_len = 0u64;
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(|e| ActivationError::Invalid(e.to_string()))?;
@@ -148,8 +174,11 @@ pub fn validate(
                     footprint = memory.initial;
                 }
             }
-            Payload::GlobalSection(reader) if reader.count() > limits::MAX_GLOBALS => {
-                return Err(rule("too many globals"));
+            Payload::GlobalSection(reader) => {
+                if reader.count() > limits::MAX_GLOBALS {
+                    return Err(rule("too many globals"));
+                }
+                globals = u64::from(reader.count());
             }
             Payload::ExportSection(reader) => {
                 for export in reader {
@@ -188,10 +217,17 @@ pub fn validate(
                     if n > limits::MAX_ELEMENT_ENTRIES {
                         return Err(rule("too many element entries"));
                     }
+                    data_len += u64::from(n);
                 }
             }
-            Payload::DataSection(reader) if reader.count() > limits::MAX_DATA_SEGMENTS => {
-                return Err(rule("too many data segments"));
+            Payload::DataSection(reader) => {
+                if reader.count() > limits::MAX_DATA_SEGMENTS {
+                    return Err(rule("too many data segments"));
+                }
+                for data in reader {
+                    let data = data.map_err(|e| ActivationError::Invalid(e.to_string()))?;
+                    data_len += data.data.len() as u64;
+                }
             }
             Payload::CodeSectionEntry(body) => {
                 let locals = body
@@ -247,9 +283,22 @@ pub fn validate(
     if ty.params() != [ValType::I32] || ty.results() != [ValType::I32] {
         return Err(rule("user_entrypoint must be (i32) -> i32"));
     }
+    let type_len = func_types
+        .iter()
+        .filter_map(|t| types.get(*t as usize))
+        .map(|t| (t.params().len() + t.results().len()) as u64)
+        .sum();
     Ok(ProgramInfo {
         footprint: footprint as u16,
         imports,
+        shape: ModuleShape {
+            wasm_len: wasm.len() as u64,
+            funcs: func_types.len() as u64,
+            type_len,
+            globals: globals + INSTRUMENTATION_GLOBALS,
+            data_len,
+            footprint,
+        },
     })
 }
 

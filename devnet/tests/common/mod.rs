@@ -85,6 +85,7 @@ pub fn token_wasm() -> Vec<u8> {
             .current_dir(&fixture)
             .env("CARGO_TARGET_DIR", &target)
             .env_remove("RUSTFLAGS")
+            .env_remove("RUSTC_WORKSPACE_WRAPPER")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .args([
                 "build",

@@ -16,6 +16,8 @@ sol! {
     function owner() returns (address);
     /// IRegistry: whether `entry` was created by the registry (or its predecessor).
     function isRegistered(address entry) returns (bool);
+    /// IERC721: the holder of a registry's token; an entry's token id is its address.
+    function ownerOf(uint256 tokenId) returns (address);
 }
 
 /// The first 32-byte word a static call returns.
@@ -62,4 +64,20 @@ pub fn is_registered(vm: &VM, registry: Address, entry: Address) -> Result<bool,
         w if w == U256::from(1) => Ok(true),
         _ => Err(revert::bare()),
     }
+}
+
+/// The owner of `entry` as `registry` records it: ERC-721 `ownerOf(uint256(entry))`, or `None`
+/// when the registry does not answer with a non-zero address (a token it never minted, such
+/// as an unregistered asset or an entry of a previous registry).
+///
+/// PoCo's RegistryEntry defines `owner()` as exactly this call, so one registry call answers
+/// both "is it registered?" and "who owns it?" — a hop through the entry program saved.
+pub fn registered_owner(vm: &VM, registry: Address, entry: Address) -> Option<Address> {
+    let token = U256::from_be_slice(entry.as_slice());
+    let word = static_word(vm, registry, &ownerOfCall { tokenId: token }.abi_encode()).ok()?;
+    if word[..12].iter().any(|b| *b != 0) {
+        return None;
+    }
+    let owner = Address::from_slice(&word[12..]);
+    (!owner.is_zero()).then_some(owner)
 }

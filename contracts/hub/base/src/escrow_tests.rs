@@ -1,6 +1,11 @@
 //! Ledger tests on TestVM (a stand-in contract gives the functions a host).
 #![allow(unexpected_cfgs)] // `#[public]` on the stand-in host checks an `export-abi` feature
 
+// When a host build enables stylus-sdk's `export-abi` (scripts/test does, for the ABI
+// binaries), `#[public]` also emits code naming `std`, which this `no_std` crate must bring
+// into scope.
+extern crate std;
+
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{address, Address, B256, U256};

@@ -12,6 +12,8 @@
 #![cfg_attr(feature = "contract-client-gen", allow(unused_imports))]
 // `#[entrypoint]` generates an undocumented `user_entrypoint` export on wasm32.
 #![cfg_attr(target_arch = "wasm32", allow(missing_docs))]
+// Under `export-abi`, `#[public]` also generates an undocumented ABI-printing function.
+#![cfg_attr(feature = "export-abi", allow(missing_docs))]
 
 extern crate alloc;
 

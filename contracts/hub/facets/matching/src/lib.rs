@@ -21,6 +21,8 @@
 #![cfg_attr(feature = "contract-client-gen", allow(unused_imports))]
 // `#[entrypoint]` generates an undocumented `user_entrypoint` export on wasm32.
 #![cfg_attr(target_arch = "wasm32", allow(missing_docs))]
+// Under `export-abi`, `#[public]` also generates an undocumented ABI-printing function.
+#![cfg_attr(feature = "export-abi", allow(missing_docs))]
 
 extern crate alloc;
 
@@ -47,7 +49,7 @@ use poco_core::{
     PocoError,
 };
 use poco_hub_base::{
-    calls::{is_registered, owner_of, static_uint},
+    calls::{is_registered, owner_of, registered_owner, static_uint},
     category_count,
     escrow, log, poco_storage, revert,
     signatures::{is_authorized_by_restriction, verify_signature_or_presignature},
@@ -103,8 +105,8 @@ struct Checked {
     volume: OrderVolume,
 }
 
-/// Checks 0x20/0x21-style authenticity of an asset order: `owner()` (before the registry,
-/// as PoCo), registration, then signature or presignature by the owner.
+/// Checks 0x20/0x21-style authenticity of an asset order: owner and registration, then
+/// signature or presignature by the owner.
 #[allow(clippy::too_many_arguments)]
 fn check_asset_order(
     vm: &VM,
@@ -116,8 +118,14 @@ fn check_asset_order(
     volume: U256,
     reasons: [&'static str; 2],
 ) -> Result<Checked, Vec<u8>> {
-    let owner = owner_of(vm, asset)?;
-    require(is_registered(vm, registry, asset)?, reasons[0])?;
+    // One registry call when the registry knows the entry (its token owner is what the
+    // entry's `owner()` returns); otherwise PoCo's own sequence — `owner()` on the asset,
+    // then `isRegistered` — so that every revert and reason stays PoCo's.
+    let (owner, registered) = match registered_owner(vm, registry, asset) {
+        Some(owner) => (owner, true),
+        None => (owner_of(vm, asset)?, is_registered(vm, registry, asset)?),
+    };
+    require(registered, reasons[0])?;
     require(verify_signature_or_presignature(vm, s, owner, hash, sign)?, reasons[1])?;
     Ok(Checked { hash, owner, volume: order_volume(s, volume, hash) })
 }

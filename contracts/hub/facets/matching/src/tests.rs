@@ -13,6 +13,7 @@ use poco_core::{
     signature::{ecrecover_input, parse_signature, ECRECOVER_PRECOMPILE},
 };
 use poco_hub_base::{
+    calls::{isRegisteredCall, ownerCall, ownerOfCall},
     escrow::{Lock, Transfer},
     poco_storage,
     testing::MockHost,
@@ -26,8 +27,6 @@ use stylus_sdk::abi::Router;
 use super::*;
 
 sol! {
-    function owner() returns (address);
-    function isRegistered(address entry) returns (bool);
     function isValidSignature(bytes32 hash, bytes signature) returns (bytes4);
     function keyHasPurpose(bytes32 key, uint256 purpose) returns (bool);
 }
@@ -189,6 +188,7 @@ impl Fixture {
             h.set_contract(registry);
             h.mock(asset, ownerCall {}.abi_encode(), Ok(owner.into_word().to_vec()));
             h.mock(registry, isRegisteredCall { entry: asset }.abi_encode(), Ok(word(1)));
+            h.mock(registry, token_owner(asset), Ok(owner.into_word().to_vec()));
         }
         h.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(word(35)));
         h.mock(WORKERPOOL, m_schedulerRewardRatioPolicyCall {}.abi_encode(), Ok(word(5)));
@@ -433,6 +433,59 @@ fn requester_without_funds_cannot_match() {
 }
 
 /// Each check, alone, reverts with its own reason: `(reason, break the orders)`.
+/// `ownerOf(uint256(asset))`: how the hub asks a registry for an entry's owner.
+fn token_owner(asset: Address) -> Vec<u8> {
+    ownerOfCall { tokenId: U256::from_be_slice(asset.as_slice()) }.abi_encode()
+}
+
+/// The registry never minted `asset`'s token (ERC-721 `ownerOf` reverts) and says it is not
+/// registered.
+fn unregister(f: &mut Fixture, registry: Address, asset: Address) {
+    f.host.mock(registry, token_owner(asset), Err(reason("ERC721: owner query for nonexistent token")));
+    f.host.mock(registry, isRegisteredCall { entry: asset }.abi_encode(), Ok(word(0)));
+}
+
+#[test]
+fn registered_assets_cost_one_registry_call_each() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    f.host.vm.clear_mocks();
+    let dealid = f.run().unwrap();
+    let calls = f.host.calls_made();
+    for (asset, registry) in [(APP, APP_REGISTRY), (DATASET, DATASET_REGISTRY), (WORKERPOOL, WORKERPOOL_REGISTRY)] {
+        let to_registry: Vec<_> = calls.iter().filter(|(to, _)| *to == registry).map(|(_, data)| data.clone()).collect();
+        assert_eq!(to_registry, vec![token_owner(asset)]);
+        assert!(!calls.iter().any(|(to, data)| *to == asset && *data == ownerCall {}.abi_encode()));
+    }
+    let deal = f.storage().deals.getter(dealid).to_deal();
+    assert_eq!(deal.app.owner, f.app_owner.address);
+    assert_eq!(deal.dataset.owner, f.dataset_owner.address);
+    assert_eq!(deal.workerpool.owner, f.workerpool_owner.address);
+}
+
+#[test]
+fn entries_unknown_to_the_registry_take_pocos_path() {
+    // An entry of a previous registry: the current one has no token for it, but
+    // `isRegistered` (which asks the predecessor) says yes; the owner comes from `owner()`.
+    let mut f = Fixture::new();
+    f.sign_all();
+    f.host.mock(APP_REGISTRY, token_owner(APP), Err(reason("ERC721: owner query for nonexistent token")));
+    f.host.vm.clear_mocks();
+    let dealid = f.run().unwrap();
+    let calls = f.host.calls_made();
+    let owner_call = calls.iter().position(|(to, data)| *to == APP && *data == ownerCall {}.abi_encode()).unwrap();
+    let registered_call =
+        calls.iter().position(|(to, data)| *to == APP_REGISTRY && *data == isRegisteredCall { entry: APP }.abi_encode()).unwrap();
+    assert!(owner_call < registered_call, "owner() first, as PoCo");
+    assert_eq!(f.storage().deals.getter(dealid).to_deal().app.owner, f.app_owner.address);
+    // A registry answering the zero address does not know the token either.
+    let mut f = Fixture::new();
+    f.sign_all();
+    f.host.mock(APP_REGISTRY, token_owner(APP), Ok(word(0)));
+    f.host.mock(APP_REGISTRY, isRegisteredCall { entry: APP }.abi_encode(), Ok(word(0)));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x20")));
+}
+
 #[test]
 fn each_of_the_28_checks_reverts_with_its_reason() {
     type Breaker = fn(&mut Fixture);
@@ -460,13 +513,11 @@ fn each_of_the_28_checks_reverts_with_its_reason() {
         ("0x19", |f| f.workerpool.apprestrict = STRANGER),
         ("0x1a", |f| f.workerpool.datasetrestrict = STRANGER),
         ("0x1b", |f| f.workerpool.requesterrestrict = STRANGER),
-        ("0x20", |f| f.host.mock(APP_REGISTRY, isRegisteredCall { entry: APP }.abi_encode(), Ok(word(0)))),
+        ("0x20", |f| unregister(f, APP_REGISTRY, APP)),
         ("0x21", |f| f.app.sign = f.sign_for(&Signer::new(9), &f.app.typed_data_hash(&f.domain), false)),
-        ("0x30", |f| f.host.mock(DATASET_REGISTRY, isRegisteredCall { entry: DATASET }.abi_encode(), Ok(word(0)))),
+        ("0x30", |f| unregister(f, DATASET_REGISTRY, DATASET)),
         ("0x31", |f| f.dataset.sign = f.sign_for(&Signer::new(9), &f.dataset.typed_data_hash(&f.domain), true)),
-        ("0x40", |f| {
-            f.host.mock(WORKERPOOL_REGISTRY, isRegisteredCall { entry: WORKERPOOL }.abi_encode(), Ok(word(0)))
-        }),
+        ("0x40", |f| unregister(f, WORKERPOOL_REGISTRY, WORKERPOOL)),
         ("0x41", |f| f.workerpool.sign = f.sign_for(&Signer::new(9), &f.workerpool.typed_data_hash(&f.domain), false)),
         ("0x50", |f| f.request.sign = f.sign_for(&Signer::new(9), &f.request.typed_data_hash(&f.domain), true)),
         ("0x60", |f| {
@@ -517,8 +568,10 @@ fn non_contract_app_reverts_without_reason_before_the_registry() {
     f.sign_all();
     f.host.vm.set_code(APP, vec![]);
     f.host.mock(APP, ownerCall {}.abi_encode(), Ok(vec![]));
+    f.host.mock(APP_REGISTRY, token_owner(APP), Err(reason("ERC721: owner query for nonexistent token")));
     assert_eq!(f.run(), Err(vec![]));
-    assert!(f.host.calls_made().iter().all(|(to, _)| *to != APP_REGISTRY));
+    let registered = isRegisteredCall { entry: APP }.abi_encode();
+    assert!(!f.host.calls_made().iter().any(|(to, data)| *to == APP_REGISTRY && *data == registered));
     // owner() reverting bubbles its data.
     f.host.mock(APP, ownerCall {}.abi_encode(), Err(b"no owner".to_vec()));
     assert_eq!(f.run(), Err(b"no owner".to_vec()));
