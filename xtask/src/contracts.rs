@@ -19,6 +19,9 @@ pub(crate) struct Contract {
     pub(crate) lib_stem: String,
     /// The export-abi binary (`required-features = ["export-abi"]`), if the crate has one.
     pub(crate) abi_bin: Option<String>,
+    /// Features the contract asks of stylus-sdk (e.g. `reentrant`): contracts that ask the
+    /// same can be built by one cargo invocation without one changing the other's code.
+    pub(crate) sdk_features: Vec<String>,
 }
 
 /// The workspace root, from cargo itself so that the xtask runs from any folder.
@@ -66,7 +69,16 @@ pub(crate) fn deployable(root: &Path) -> Result<Vec<Contract>> {
             })
             .and_then(|t| t["name"].as_str().map(String::from));
         let name = package.strip_prefix("poco-").unwrap_or(&package).to_string();
-        found.push(Contract { package, name, lib_stem, abi_bin });
+        let mut sdk_features: Vec<String> = pkg["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["name"] == "stylus-sdk" && d["kind"].is_null())
+            .flat_map(|d| d["features"].as_array().cloned().unwrap_or_default())
+            .filter_map(|f| f.as_str().map(String::from))
+            .collect();
+        sdk_features.sort();
+        found.push(Contract { package, name, lib_stem, abi_bin, sdk_features });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(found)

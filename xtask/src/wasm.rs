@@ -6,6 +6,7 @@
 //! `stylus-code` crate, which the devnet and the deployment client share.
 
 use std::{
+    collections::BTreeMap,
     fs,
     path::{Path, PathBuf},
     process::Command,
@@ -53,19 +54,25 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
         eprintln!("note: wasm-opt not found (Debian package `binaryen`); sizes are unoptimised");
     }
 
-    let mut rows = Vec::new();
+    // One cargo invocation per group of contracts asking stylus-sdk for the same features:
+    // cargo then builds the group's contracts in parallel, while feature unification cannot
+    // leak one contract's SDK features (e.g. `reentrant`) into another.
+    let mut groups: BTreeMap<&[String], Vec<&Contract>> = BTreeMap::new();
     for c in &chosen {
-        let built = build(root, c)?;
-        // Canonical re-encoding first: rustc's overlong call_indirect encodings would not
-        // pass nitro's validation without it (stylus_code::process_wasm).
-        let processed = stylus_code::process_wasm(&fs::read(&built)?)?;
-        let wasm = if wasm_opt { optimise(&processed, &out_dir, c)? } else { processed };
-        let code = stylus_code::program_code(&wasm)?;
-        fs::write(out_dir.join(format!("{}.wasm", c.name)), &wasm)?;
-        fs::write(out_dir.join(format!("{}.code", c.name)), &code)?;
-        let compressed = code.len() - 4;
-        rows.push(Row { name: c.name.clone(), raw: wasm.len(), compressed, optimised: wasm_opt });
+        groups.entry(c.sdk_features.as_slice()).or_default().push(c);
     }
+    for group in groups.values() {
+        build(root, group)?;
+    }
+    // Post-processing (re-encode, wasm-opt, brotli-11) is single-threaded per contract: run
+    // the contracts side by side.
+    let rows: Vec<Row> = std::thread::scope(|scope| {
+        let jobs: Vec<_> =
+            chosen.iter().map(|c| scope.spawn(|| finish(root, &out_dir, c, wasm_opt))).collect();
+        jobs.into_iter()
+            .map(|job| job.join().unwrap_or_else(|_| Err(anyhow::anyhow!("post-processing panicked"))))
+            .collect::<Result<Vec<Row>>>()
+    })?;
     print_table(&rows);
     let over: Vec<&Row> =
         rows.iter().filter(|r| r.compressed > MAX_COMPRESSED || r.raw > MAX_RAW).collect();
@@ -77,25 +84,39 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Builds one contract's cdylib. One cargo invocation per contract keeps cargo's feature
-/// unification from leaking one contract's stylus-sdk features (e.g. `reentrant`) into another.
-fn build(root: &Path, c: &Contract) -> Result<PathBuf> {
+/// Builds a group of contracts' cdylibs with one cargo invocation.
+fn build(root: &Path, group: &[&Contract]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
         // Deployable code is compiled by plain rustc with the project's own flags
         // (.cargo/config.toml): a lint wrapper or host RUSTFLAGS from scripts/test must not
         // reach it (RUSTFLAGS would replace the wasm32 stack-size flag).
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("RUSTFLAGS")
-        .args(["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "-p"])
-        .arg(&c.package)
-        .status()
-        .with_context(|| format!("building {}", c.package))?;
-    if !status.success() {
-        bail!("cargo build of {} failed", c.package);
+        .args(["build", "--release", "--lib", "--target", "wasm32-unknown-unknown"]);
+    for c in group {
+        cmd.args(["-p", &c.package]);
     }
-    Ok(root.join(format!("target/wasm32-unknown-unknown/release/{}.wasm", c.lib_stem)))
+    let names: Vec<&str> = group.iter().map(|c| c.package.as_str()).collect();
+    let status = cmd.status().with_context(|| format!("building {}", names.join(", ")))?;
+    if !status.success() {
+        bail!("cargo build of {} failed", names.join(", "));
+    }
+    Ok(())
+}
+
+/// Turns one built contract into deployable code in `out_dir` and measures it.
+fn finish(root: &Path, out_dir: &Path, c: &Contract, wasm_opt: bool) -> Result<Row> {
+    let built = root.join(format!("target/wasm32-unknown-unknown/release/{}.wasm", c.lib_stem));
+    // Canonical re-encoding first: rustc's overlong call_indirect encodings would not
+    // pass nitro's validation without it (stylus_code::process_wasm).
+    let processed = stylus_code::process_wasm(&fs::read(&built).with_context(|| format!("reading {}", built.display()))?)?;
+    let wasm = if wasm_opt { optimise(&processed, out_dir, c)? } else { processed };
+    let code = stylus_code::program_code(&wasm)?;
+    fs::write(out_dir.join(format!("{}.wasm", c.name)), &wasm)?;
+    fs::write(out_dir.join(format!("{}.code", c.name)), &code)?;
+    Ok(Row { name: c.name.clone(), raw: wasm.len(), compressed: code.len() - 4, optimised: wasm_opt })
 }
 
 fn has_wasm_opt() -> bool {
