@@ -123,14 +123,16 @@ pub struct DealTerms {
     pub salt: B256,
 }
 
+/// `signer`'s 65-byte ECDSA signature of `hash` (an order's EIP-712 typed-data hash).
+pub fn sign(signer: &PrivateKeySigner, hash: B256) -> Bytes {
+    // A local key signs any 32-byte hash; failure would be a bug of the signer library.
+    #[allow(clippy::expect_used)]
+    Bytes::from(signer.sign_hash_sync(&hash).expect("local signing").as_bytes().to_vec())
+}
+
 /// The four orders of `terms`, each signed by its owner, as a `matchOrders` call.
 pub fn signed_orders(actors: &Actors, assets: &Assets, chain_id: u64, hub: Address, terms: &DealTerms) -> matchOrdersCall {
     let separator = domain_separator(chain_id, &hub);
-    let sign = |signer: &PrivateKeySigner, hash: B256| -> Bytes {
-        // A local key signs any 32-byte hash; failure would be a bug of the signer library.
-        #[allow(clippy::expect_used)]
-        Bytes::from(signer.sign_hash_sync(&hash).expect("local signing").as_bytes().to_vec())
-    };
     let volume = U256::from(terms.volume);
     let (dataset, dataset_price) =
         if terms.with_dataset { (assets.dataset, U256::from(terms.dataset_price)) } else { (Address::ZERO, U256::ZERO) };

@@ -11,7 +11,7 @@ use alloy::{
 use poco_core::eip712::{domain_separator, PocoStructHash};
 use poco_e2e::{
     bindings::IHub,
-    market::{deposit, match_orders, register_assets, signed_orders, Actors, DealTerms},
+    market::{deposit, match_orders, register_assets, sign, signed_orders, Actors, DealTerms},
     network, provider,
 };
 use poco_facet_matching::OrdersMatched;
@@ -37,11 +37,7 @@ async fn match_orders_with_dataset_creates_the_deal_and_locks_funds() {
     let mut call = signed_orders(&a, &assets, chain_id, net.poco.hub, &terms);
     // The requester asks for 4 of the 10 tasks the other orders offer.
     call._3.volume = U256::from(4);
-    call._3.sign = {
-        use alloy::signers::SignerSync;
-        let hash = call._3.typed_data_hash(&separator);
-        a.requester.sign_hash_sync(&hash).unwrap().as_bytes().to_vec().into()
-    };
+    call._3.sign = sign(&a.requester, call._3.typed_data_hash(&separator));
     let receipt = match_orders(&requester_p, net.poco.hub, &call).await.unwrap();
     println!("matchOrders (with dataset, volume 4) gasUsed = {}", receipt.gas_used);
 
