@@ -150,6 +150,23 @@ pub fn seize(vm: &VM, s: &mut PocoStorage, account: Address, value: U256, refere
     Ok(())
 }
 
+/// Puts `value`, already seized into the hub's balance, on the kitty's frozen funds without
+/// moving tokens, emitting `Reward(KITTY, value, reference)` then `Lock(KITTY, value)`: what
+/// PoCo's `claim` does in place of a `reward` to the kitty followed by a `lock` (Halborn 7.4).
+///
+/// PoCo: contracts/facets/IexecPoco2Facet.sol, failedWork
+pub fn freeze_into_kitty(vm: &VM, s: &mut PocoStorage, value: U256, reference: B256) -> LedgerResult {
+    let kitty = poco_core::constants::KITTY_ADDRESS;
+    let frozen = u128::try_from(value)
+        .ok()
+        .and_then(|v| frozen_of(s, kitty).checked_add(v))
+        .ok_or_else(|| revert::panic(0x11))?;
+    set_frozen(s, kitty, frozen);
+    log::emit(vm, &[Reward::SIGNATURE_HASH], &[log::address(kitty), log::uint(value), reference.0]);
+    log::emit(vm, &[Lock::SIGNATURE_HASH], &[log::address(kitty), log::uint(value)]);
+    Ok(())
+}
+
 /// `frozens[account] -= value` with Solidity's checked-arithmetic panic on underflow.
 fn decrease_frozen(s: &mut PocoStorage, account: Address, value: U256) -> LedgerResult {
     let left = u128::try_from(value)

@@ -13,7 +13,8 @@
 //! - A deal's sponsor is stored only when it is not the requester: an ordinary match leaves
 //!   that slot zero, one fresh slot (~20k gas) less.
 //!
-//! The lifecycle facets append their records (tasks, consensus, contributions) at the end.
+//! The lifecycle facets' records (tasks with their consensus tallies, contributions) come
+//! last; their packing is explained in [`crate::task`].
 
 #[allow(unused_imports)]
 use alloc::{vec, vec::Vec};
@@ -21,7 +22,10 @@ use alloy_primitives::{
     aliases::{U128, U64, U96},
     Address, B256, U256,
 };
-use crate::blob::StorageBlob;
+use crate::{
+    blob::StorageBlob,
+    task::{ContributionRecord, TaskRecord},
+};
 use poco_core::{
     assets::Category,
     constants::POCO_STORAGE_SLOT,
@@ -81,6 +85,10 @@ pub struct PocoStorage {
     pub v3_iexec_hub: StorageAddress,
     /// Workers whose v3 score was imported.
     pub v3_score_imported: StorageMap<Address, StorageBool>,
+    /// Tasks by id (`crate::task`).
+    pub tasks: StorageMap<B256, TaskRecord>,
+    /// Contributions by task id, then worker.
+    pub contributions: StorageMap<B256, StorageMap<Address, ContributionRecord>>,
 }
 
 /// One SRLC account: usable and locked balances in one slot.
@@ -174,6 +182,20 @@ const CATEGORIES_SLOT: u8 = 16;
 /// into every facet that counts categories.
 pub fn category_count(vm: &VM) -> U256 {
     let slot = U256::from_be_bytes(POCO_STORAGE_SLOT.0) + U256::from(CATEGORIES_SLOT);
+    U256::from_be_bytes(vm.storage_load_bytes32(slot).0)
+}
+
+/// Storage words of one [`CategoryRecord`] (name, description, time reference).
+const CATEGORY_WORDS: u64 = 3;
+
+/// `categories[category].workClockTimeRef`, read from its slot: the SDK's `StorageVec::get`
+/// checks the length through the same formatting-linking conversion as `len` (see
+/// [`category_count`]). Deals only record existing categories, so no bound is checked; an
+/// absent category reads 0.
+pub fn category_time_ref(vm: &VM, category: u64) -> U256 {
+    let root = U256::from_be_bytes(POCO_STORAGE_SLOT.0) + U256::from(CATEGORIES_SLOT);
+    let data = U256::from_be_bytes(stylus_sdk::crypto::keccak(root.to_be_bytes::<32>()).0);
+    let slot = data + U256::from(category) * U256::from(CATEGORY_WORDS) + U256::from(2);
     U256::from_be_bytes(vm.storage_load_bytes32(slot).0)
 }
 
@@ -317,5 +339,21 @@ mod tests {
             s.categories.grow().work_clock_time_ref.set(U256::from(1));
         }
         assert_eq!(category_count(&vm), U256::from(3));
+    }
+
+    #[test]
+    fn category_time_ref_reads_the_element() {
+        let test_vm = TestVM::default();
+        let vm = VM { host: Box::new(test_vm.clone()) };
+        let mut s = poco_storage(&vm);
+        for t in [300u64, 1200, 3600] {
+            let mut c = s.categories.grow();
+            c.name.set_str("n");
+            c.work_clock_time_ref.set(U256::from(t));
+        }
+        for (i, t) in [300u64, 1200, 3600].into_iter().enumerate() {
+            assert_eq!(category_time_ref(&vm, i as u64), U256::from(t));
+        }
+        assert_eq!(category_time_ref(&vm, 3), U256::ZERO);
     }
 }

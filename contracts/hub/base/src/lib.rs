@@ -12,6 +12,8 @@
 //!   events;
 //! - [`signatures`]: EOA (65/64-byte ECDSA through the ecrecover precompile), ERC-1271 and
 //!   presigned orders, and ERC-734 group restrictions;
+//! - [`task`]: tasks, contributions and consensus tallies (packed), the task events, the
+//!   deadlines derived from the deal, and the contribution authorization check;
 //! - [`log`]: hand-encoded events with static parameters (one encoder for all);
 //! - [`revert`]: PoCo's revert shapes (`Error(string)`, `Panic(uint256)`, bare revert);
 //! - `testing` (feature `testing`, host tests only): `MockHost`, a TestVM whose external calls
@@ -32,6 +34,7 @@ pub mod layout;
 pub mod log;
 pub mod revert;
 pub mod signatures;
+pub mod task;
 #[cfg(all(feature = "testing", not(target_arch = "wasm32")))]
 pub mod testing;
 

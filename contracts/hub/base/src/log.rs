@@ -22,6 +22,26 @@ pub fn emit(vm: &VM, topics: &[B256], words: &[[u8; 32]]) {
     vm.emit_log(&bytes, topics.len());
 }
 
+/// Emits a log whose data is one ABI-encoded `bytes` parameter (`TaskFinalize`'s results).
+#[inline(never)]
+pub fn emit_bytes(vm: &VM, topics: &[B256], data: &[u8]) {
+    let mut bytes = Vec::with_capacity(32 * (topics.len() + 2) + data.len() + 31);
+    for topic in topics {
+        bytes.extend_from_slice(topic.as_slice());
+    }
+    bytes.extend_from_slice(&uint(U256::from(32)));
+    append_bytes_tail(&mut bytes, data);
+    vm.emit_log(&bytes, topics.len());
+}
+
+/// Appends the tail of an ABI-encoded `bytes`: its length word, then the data padded to a
+/// whole number of words.
+pub fn append_bytes_tail(out: &mut Vec<u8>, data: &[u8]) {
+    out.extend_from_slice(&uint(U256::from(data.len())));
+    out.extend_from_slice(data);
+    out.resize(out.len() + (32 - data.len() % 32) % 32, 0);
+}
+
 /// An `address` as an ABI word (or topic).
 pub fn address(account: Address) -> [u8; 32] {
     account.into_word().0
@@ -59,5 +79,21 @@ mod tests {
         theirs.log(Lock { owner: a, amount: v });
         theirs.log(Reward { owner: a, amount: v, r#ref: r });
         assert_eq!(ours.get_emitted_logs(), theirs.get_emitted_logs());
+    }
+
+    /// A `bytes` parameter is encoded as alloy encodes it, for every padding case.
+    #[test]
+    fn bytes_encoding_matches_alloys() {
+        use crate::task::TaskFinalize;
+        let id = B256::repeat_byte(9);
+        for len in [0usize, 1, 31, 32, 33, 89, 64] {
+            let results: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let ours = TestVM::default();
+            let vm = VM { host: Box::new(ours.clone()) };
+            emit_bytes(&vm, &[TaskFinalize::SIGNATURE_HASH, id], &results);
+            let theirs = TestVM::default();
+            theirs.log(TaskFinalize { taskid: id, results: results.clone().into() });
+            assert_eq!(ours.get_emitted_logs(), theirs.get_emitted_logs(), "len {len}");
+        }
     }
 }
