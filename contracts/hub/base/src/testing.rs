@@ -77,6 +77,11 @@ impl MockHost {
         self.calls.borrow().made.clone()
     }
 
+    /// The first topic (the event's signature hash) of every log emitted so far, in order.
+    pub fn log_signatures(&self) -> Vec<B256> {
+        self.vm.get_emitted_logs().iter().map(|(topics, _)| topics.first().copied().unwrap_or_default()).collect()
+    }
+
     /// Marks `account` as a contract (non-empty code), as ERC-1271 and ERC-734 checks test.
     pub fn set_contract(&self, account: Address) {
         self.vm.set_code(account, alloc::vec![0xfe]);
@@ -295,5 +300,176 @@ pub fn sample_deal(requester: Address, beneficiary: Address) -> poco_core::deal:
         workerStake: U256::from(77),
         schedulerRewardRatio: U256::from(1),
         sponsor: beneficiary,
+    }
+}
+
+/// An EOA with a real secp256k1 key: signs like a wallet, and [`Signer::sign_on`] mocks the
+/// ecrecover precompile with what it would recover, so the hub's signature checks run their
+/// real code path.
+pub struct Signer {
+    key: k256::ecdsa::SigningKey,
+    /// The account's address.
+    pub address: Address,
+}
+
+impl Signer {
+    /// The key `[seed; 32]` (seed ≠ 0).
+    pub fn new(seed: u8) -> Self {
+        #[allow(clippy::expect_used)] // test code: a constant non-zero scalar is a valid key
+        let key = k256::ecdsa::SigningKey::from_bytes(&[seed; 32].into()).expect("valid key");
+        let point = key.verifying_key().to_encoded_point(false);
+        let address = Address::from_slice(&alloy_primitives::keccak256(&point.as_bytes()[1..])[12..]);
+        Self { key, address }
+    }
+
+    /// 65-byte `r ‖ s ‖ v` signature of `hash` (EIP-2098 64-byte form when `compact`).
+    pub fn sign(&self, hash: &B256, compact: bool) -> Vec<u8> {
+        #[allow(clippy::expect_used)] // test code: signing a 32-byte prehash cannot fail
+        let (sig, recid) = self.key.sign_prehash_recoverable(hash.as_slice()).expect("signing");
+        let mut out = sig.to_bytes().to_vec();
+        if compact {
+            out[32] |= recid.to_byte() << 7;
+        } else {
+            out.push(27 + recid.to_byte());
+        }
+        out
+    }
+
+    /// Signs `hash` (65 bytes) and mocks `host`'s ecrecover precompile for it.
+    pub fn sign_on(&self, host: &MockHost, hash: &B256) -> Vec<u8> {
+        let sig = self.sign(hash, false);
+        mock_ecrecover(host, hash, &sig);
+        sig
+    }
+
+    /// `personal_sign` of a 32-byte message (EIP-191), with the precompile mocked.
+    pub fn sign_message_on(&self, host: &MockHost, message: &B256) -> Vec<u8> {
+        self.sign_on(host, &poco_core::messages::eth_signed_message_hash(message))
+    }
+}
+
+/// Mocks the ecrecover precompile for `(hash, sig)` with the signer k256 recovers.
+pub fn mock_ecrecover(host: &MockHost, hash: &B256, sig: &[u8]) {
+    use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+    use poco_core::signature::{ecrecover_input, parse_signature, ECRECOVER_PRECOMPILE};
+    #[allow(clippy::expect_used)] // test code: only well-formed signatures are mocked
+    let (signer, input) = {
+        let parsed = parse_signature(sig).expect("64 or 65 bytes");
+        let signature = Signature::from_scalars(parsed.r.0, parsed.s.0).expect("scalars");
+        let recid = RecoveryId::from_byte(parsed.v - 27).expect("v");
+        let key = VerifyingKey::recover_from_prehash(hash.as_slice(), &signature, recid).expect("recoverable");
+        let point = key.to_encoded_point(false);
+        (Address::from_slice(&alloy_primitives::keccak256(&point.as_bytes()[1..])[12..]), ecrecover_input(hash, &parsed))
+    };
+    host.mock(ECRECOVER_PRECOMPILE, input.to_vec(), Ok(signer.into_word().to_vec()));
+}
+
+/// A deal as `matchOrders` leaves it, for the lifecycle facets' tests: recorded in storage,
+/// the sponsor's payment and the scheduler's stake locked in the escrow, workers funded.
+pub struct MatchedDeal {
+    /// The host (hub address [`MatchedDeal::HUB`], clock at the deal's start).
+    pub host: MockHost,
+    /// The deal's id.
+    pub deal_id: B256,
+    /// The recorded deal.
+    pub deal: poco_core::deal::Deal,
+    /// The workerpool owner, who signs worker authorizations.
+    pub scheduler: Signer,
+    /// Funded workers (1,000,000 nRLC each, nothing locked).
+    pub workers: Vec<Signer>,
+}
+
+impl MatchedDeal {
+    /// The hub's address in these tests.
+    pub const HUB: Address = Address::new([0xc0; 20]);
+    /// The deal's start time.
+    pub const START: u64 = 1_700_000_000;
+    /// The category's `workClockTimeRef` (category 0, "XS").
+    pub const TIMEREF: u64 = 300;
+
+    /// A matched deal of `volume` tasks at `trust` with PoCo's reference prices scaled up
+    /// (app 1000, dataset 3000, workerpool 5000 nRLC; stake ratio 30 %, scheduler 1 %),
+    /// tasks `[4, 4 + volume)`, five funded workers.
+    pub fn new(trust: u64, volume: u64) -> Self {
+        use crate::{escrow, poco_storage};
+        use poco_core::deal::{Deal, Resource};
+        let host = MockHost::default();
+        host.vm.set_contract_address(Self::HUB);
+        host.vm.set_block_timestamp(Self::START);
+        let scheduler = Signer::new(0x50);
+        let workers: Vec<Signer> = (1..=5).map(|i| Signer::new(0x60 + i)).collect();
+        let requester = Address::repeat_byte(0xa1);
+        let resource = |pointer: u8, owner: Address, price: u64| Resource {
+            pointer: Address::repeat_byte(pointer),
+            owner,
+            price: U256::from(price),
+        };
+        let deal = Deal {
+            app: resource(0x0a, Address::repeat_byte(0xa2), 1000),
+            dataset: resource(0x0d, Address::repeat_byte(0xa3), 3000),
+            workerpool: resource(0x0e, scheduler.address, 5000),
+            trust: U256::from(trust),
+            category: U256::ZERO,
+            tag: B256::ZERO,
+            requester,
+            beneficiary: requester,
+            callback: Address::ZERO,
+            params: "{}".into(),
+            startTime: U256::from(Self::START),
+            botFirst: U256::from(4),
+            botSize: U256::from(volume),
+            workerStake: U256::from(1500),
+            schedulerRewardRatio: U256::from(1),
+            sponsor: requester,
+        };
+        let deal_id = B256::repeat_byte(0xde);
+        {
+            let vm = host.handle();
+            let mut s = poco_storage(&vm);
+            s.categories.grow().work_clock_time_ref.set(U256::from(Self::TIMEREF));
+            #[allow(clippy::expect_used)] // test code: the fixture's amounts fit
+            {
+                s.deals.setter(deal_id).store(&deal).expect("deal fits");
+                let payment = U256::from(9000 * volume);
+                escrow::mint(&vm, &mut s, requester, payment).expect("mint");
+                escrow::lock(&vm, &mut s, requester, payment).expect("lock");
+                let stake = U256::from(1500 * volume);
+                escrow::mint(&vm, &mut s, scheduler.address, stake).expect("mint");
+                escrow::lock(&vm, &mut s, scheduler.address, stake).expect("lock");
+                for w in &workers {
+                    escrow::mint(&vm, &mut s, w.address, U256::from(1_000_000)).expect("mint");
+                }
+            }
+        }
+        Self { host, deal_id, deal, scheduler, workers }
+    }
+
+    /// Task `i` of the bag (absolute index `botFirst + i`).
+    pub fn task_id(&self, i: u64) -> B256 {
+        poco_core::ids::task_id(&self.deal_id, &(self.deal.botFirst + U256::from(i)))
+    }
+
+    /// The scheduler's authorization of `worker` on `task_id` (no enclave), mocked.
+    pub fn authorize(&self, worker: Address, task_id: B256) -> Vec<u8> {
+        let message = poco_core::messages::worker_authorization_hash(&worker, &task_id, &Address::ZERO);
+        self.scheduler.sign_message_on(&self.host, &message)
+    }
+
+    /// `(balance, frozen)` of `account`.
+    pub fn account(&self, account: Address) -> (U256, U256) {
+        let vm = self.host.handle();
+        let s = crate::poco_storage(&vm);
+        let a = s.accounts.getter(account);
+        (a.balance(), a.frozen())
+    }
+
+    /// Sets the clock.
+    pub fn at(&self, timestamp: u64) {
+        self.host.vm.set_block_timestamp(timestamp);
+    }
+
+    /// Sets the sender of the next calls.
+    pub fn from(&self, sender: Address) {
+        self.host.vm.set_sender(sender);
     }
 }
