@@ -290,5 +290,7 @@ impl ContributeFacet {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 #[cfg(test)]
 mod tests;

@@ -5,102 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
 
-use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{Revert, SolError, SolEvent};
-use poco_core::{
-    messages::{enclave_message_hash, result_hash, result_seal, worker_authorization_hash},
-    task::{Contribution, Task},
-};
-use poco_facet_tasks::TasksFacet;
+use poco_core::messages::{enclave_message_hash, result_hash, result_seal, worker_authorization_hash};
 use poco_hub_base::{
     escrow::{Lock, Transfer},
     poco_storage,
-    task::{view_contribution, view_task, TaskConsensus, TaskContribute, TaskReopen, TaskReveal},
+    task::{TaskConsensus, TaskContribute, TaskReopen, TaskReveal},
     testing::{MatchedDeal, Signer},
 };
 
 use super::*;
-
-const T: u64 = MatchedDeal::TIMEREF;
-const STAKE: u64 = 1500;
-
-fn digest(n: u8) -> B256 {
-    keccak256([n])
-}
-
-struct Lifecycle {
-    d: MatchedDeal,
-    task: B256,
-}
-
-impl Lifecycle {
-    /// Deal at `trust`, task 0 initialized.
-    fn new(trust: u64) -> Self {
-        let d = MatchedDeal::new(trust, 1);
-        let task = TasksFacet::from(&d.host).initialize(d.deal_id, U256::from(4)).unwrap();
-        Self { d, task }
-    }
-
-    fn worker(&self, i: usize) -> &Signer {
-        &self.d.workers[i]
-    }
-
-    /// Worker `i` votes for `digest(n)`, authorized by the scheduler.
-    fn contribute(&self, i: usize, n: u8) -> Result<(), Vec<u8>> {
-        let w = self.worker(i).address;
-        let auth = self.d.authorize(w, self.task);
-        self.contribute_with(i, n, Address::ZERO, vec![0; 32], auth)
-    }
-
-    fn contribute_with(&self, i: usize, n: u8, enclave: Address, enclave_sign: Vec<u8>, auth: Vec<u8>) -> Result<(), Vec<u8>> {
-        let w = self.worker(i).address;
-        self.d.from(w);
-        ContributeFacet::from(&self.d.host).contribute(
-            self.task,
-            result_hash(&self.task, &digest(n)),
-            result_seal(&w, &self.task, &digest(n)),
-            enclave,
-            enclave_sign.into(),
-            auth.into(),
-        )
-    }
-
-    fn reveal(&self, i: usize, n: u8) -> Result<(), Vec<u8>> {
-        self.d.from(self.worker(i).address);
-        ContributeFacet::from(&self.d.host).reveal(self.task, digest(n))
-    }
-
-    fn reopen(&self, sender: Address) -> Result<(), Vec<u8>> {
-        self.d.from(sender);
-        ContributeFacet::from(&self.d.host).reopen(self.task)
-    }
-
-    fn view(&self) -> Task {
-        let vm = self.d.host.handle();
-        view_task(&vm, &poco_storage(&vm), self.task)
-    }
-
-    fn contribution(&self, i: usize) -> Contribution {
-        let vm = self.d.host.handle();
-        view_contribution(&poco_storage(&vm), self.task, self.worker(i).address)
-    }
-
-    fn set_score(&self, i: usize, score: u64) {
-        let vm = self.d.host.handle();
-        poco_storage(&vm).worker_scores.setter(self.worker(i).address).set(U256::from(score));
-    }
-
-    /// Everything a failed call must leave untouched: task, contributions, worker accounts,
-    /// logs.
-    fn snapshot(&self) -> (Task, Vec<Contribution>, Vec<(U256, U256)>, usize) {
-        (
-            self.view(),
-            (0..5).map(|i| self.contribution(i)).collect(),
-            self.d.workers.iter().map(|w| self.d.account(w.address)).collect(),
-            self.d.host.vm.get_emitted_logs().len(),
-        )
-    }
-}
+use crate::testing::{digest, Lifecycle, STAKE, T};
 
 #[test]
 fn trust_1_the_first_contribution_wins() {
