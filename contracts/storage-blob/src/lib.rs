@@ -134,6 +134,106 @@ impl StorageBlob {
     }
 }
 
+/// A `bytes` storage field in our own, tighter layout, for values written once and read by
+/// our views only (a task's results): the root word holds the length (4 bytes, big-endian)
+/// and the first 28 bytes, the rest follows at `keccak256(root) + i`. An 89-byte result link
+/// takes 3 slots where Solidity's layout takes 4 (one fresh slot, ~22,100 gas, less per
+/// finalized task). Lengths are below 2^32: no calldata is that long.
+pub struct StoragePackedBytes {
+    root: U256,
+    vm: VM,
+}
+
+/// Data bytes the root word of a [`StoragePackedBytes`] holds after the length.
+const PACKED_HEAD: usize = 28;
+
+impl StorageType for StoragePackedBytes {
+    type Wraps<'a>
+        = StorageGuard<'a, StoragePackedBytes>
+    where
+        Self: 'a;
+    type WrapsMut<'a>
+        = StorageGuardMut<'a, StoragePackedBytes>
+    where
+        Self: 'a;
+
+    unsafe fn new(root: U256, offset: u8, host: VM) -> Self {
+        let _ = offset; // always starts a fresh slot
+        Self { root, vm: host }
+    }
+
+    fn load<'s>(self) -> Self::Wraps<'s> {
+        StorageGuard::new(self)
+    }
+
+    fn load_mut<'s>(self) -> Self::WrapsMut<'s> {
+        StorageGuardMut::new(self)
+    }
+}
+
+impl StoragePackedBytes {
+    fn tail_slot(&self) -> U256 {
+        U256::from_be_bytes(keccak(self.root.to_be_bytes::<32>()).0)
+    }
+
+    /// Length and number of tail slots of a value of `len` bytes.
+    fn tail_slots(len: usize) -> usize {
+        len.saturating_sub(PACKED_HEAD).div_ceil(32)
+    }
+
+    fn len_of(root: &B256) -> usize {
+        let mut len = [0u8; 4];
+        len.copy_from_slice(&root[..4]);
+        u32::from_be_bytes(len) as usize
+    }
+
+    /// The stored bytes.
+    #[inline(never)]
+    pub fn get_bytes(&self) -> Vec<u8> {
+        let root = self.vm.storage_load_bytes32(self.root);
+        let len = Self::len_of(&root);
+        let mut out = Vec::with_capacity(len + 32);
+        out.extend_from_slice(&root[4..]);
+        let mut slot = self.tail_slot();
+        for _ in 0..Self::tail_slots(len) {
+            out.extend_from_slice(self.vm.storage_load_bytes32(slot).as_slice());
+            slot += U256::from(1);
+        }
+        out.truncate(len);
+        out
+    }
+
+    /// Replaces the stored bytes, zeroing tail slots the new value no longer uses.
+    ///
+    /// # Panics
+    /// Never for calldata-sized input: values of 2^32 bytes or more are not representable.
+    #[inline(never)]
+    pub fn set_bytes(&mut self, bytes: &[u8]) {
+        let old_slots = Self::tail_slots(Self::len_of(&self.vm.storage_load_bytes32(self.root)));
+        let len = bytes.len();
+        let mut root = [0u8; 32];
+        root[..4].copy_from_slice(&(len as u32).to_be_bytes());
+        let head = len.min(PACKED_HEAD);
+        root[4..4 + head].copy_from_slice(&bytes[..head]);
+        let tail = &bytes[head..];
+        let new_slots = Self::tail_slots(len);
+        // SAFETY: plain word writes to slots this field owns (root and keccak(root) + i).
+        unsafe {
+            self.vm.storage_cache_bytes32(self.root, B256::from(root));
+            let mut slot = self.tail_slot();
+            for i in 0..new_slots.max(old_slots) {
+                let mut chunk = [0u8; 32];
+                if let Some(part) = tail.get(i * 32..).filter(|_| i < new_slots) {
+                    let take = part.len().min(32);
+                    chunk[..take].copy_from_slice(&part[..take]);
+                }
+                self.vm.storage_cache_bytes32(slot, B256::from(chunk));
+                slot += U256::from(1);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
@@ -166,6 +266,39 @@ mod tests {
             assert_eq!(sdk_bytes(&ours).get_bytes(), value);
             assert_eq!(blob(&ours).is_empty(), len == 0);
         }
+    }
+
+    fn packed(vm: &TestVM) -> StoragePackedBytes {
+        // SAFETY: test storage at slot 5.
+        unsafe { StoragePackedBytes::new(U256::from(5), 0, VM { host: Box::new(vm.clone()) }) }
+    }
+
+    #[test]
+    fn packed_bytes_round_trip_in_fewer_slots() {
+        for (len, slots) in [(0usize, 1usize), (1, 1), (28, 1), (29, 2), (60, 2), (61, 3), (89, 3), (92, 3), (93, 4), (300, 10)] {
+            let value: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
+            let vm = TestVM::default();
+            packed(&vm).set_bytes(&value);
+            assert_eq!(packed(&vm).get_bytes(), value, "len {len}");
+            let used = vm.snapshot().storage.values().filter(|w| **w != B256::ZERO).count();
+            // The empty value is an all-zero root: nothing written.
+            assert_eq!(used, if len == 0 { 0 } else { slots }, "len {len}");
+        }
+    }
+
+    #[test]
+    fn packed_bytes_shrink_clears_the_tail() {
+        let vm = TestVM::default();
+        let mut b = packed(&vm);
+        b.set_bytes(&[9u8; 120]);
+        b.set_bytes(&[3u8; 30]);
+        assert_eq!(b.get_bytes(), vec![3u8; 30]);
+        let base = b.tail_slot();
+        assert_eq!(vm.get_storage(base + U256::from(1)), B256::ZERO);
+        assert_eq!(vm.get_storage(base + U256::from(2)), B256::ZERO);
+        b.set_bytes(&[]);
+        assert!(b.get_bytes().is_empty());
+        assert_eq!(vm.get_storage(base), B256::ZERO);
     }
 
     #[test]

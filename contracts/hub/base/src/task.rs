@@ -23,6 +23,9 @@
 //! - the task index is stored beside them as `idx + 1` when it is below 2^32 − 1 (every bag
 //!   of tasks a deal can pay for), in its own slot otherwise: the index is an input PoCo takes
 //!   as `uint256`, so it is never narrowed.
+//! - `results` and `resultsCallback` use a tighter layout than Solidity's `bytes`
+//!   (`StoragePackedBytes`: length and the first 28 bytes in one word), so iExec's 89-byte
+//!   result link takes 3 slots instead of 4.
 //! - a contribution's log weight is at most 255 (`log2` of a `uint256`): a `uint8` beside
 //!   its status and enclave challenge, so a contribution takes 3 slots instead of 5.
 
@@ -43,6 +46,7 @@ use poco_core::{
     task::{Contribution, Task},
     PocoError,
 };
+use poco_storage_blob::StoragePackedBytes;
 use stylus_sdk::{
     host::VM,
     prelude::*,
@@ -50,7 +54,6 @@ use stylus_sdk::{
 };
 
 use crate::{
-    blob::StorageBlob,
     layout::{category_time_ref, DealRecord, PocoStorage},
     revert,
     signatures::verify_eth_signed_message,
@@ -112,10 +115,10 @@ pub struct TaskRecord {
     pub result_digest: StorageB256,
     /// `consensus.total - 1`: the sum of the group weights.
     pub group_weight_sum: StorageU256,
-    /// `results` given at finalization (iExec's result link).
-    pub results: StorageBlob,
+    /// `results` given at finalization (iExec's result link), in the tight layout.
+    pub results: StoragePackedBytes,
     /// `resultsCallback` given at finalization, delivered to the deal's callback.
-    pub results_callback: StorageBlob,
+    pub results_callback: StoragePackedBytes,
     /// `contributors[i]`, `i < contributor_count`.
     pub contributors: StorageMap<U64, StorageAddress>,
     /// `consensus.group[resultHash]`: product of the weights of the workers who voted it.

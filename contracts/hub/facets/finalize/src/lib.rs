@@ -236,7 +236,10 @@ fn finalize(vm: &VM, task_id: B256, results: &[u8], results_callback: &[u8]) -> 
         let mut task = s.tasks.setter(task_id);
         task.set_status(TaskStatusEnum::COMPLETED);
         task.results.set_bytes(results);
-        task.results_callback.set_bytes(results_callback);
+        // A task is finalized once: its callback data is still empty, nothing to write.
+        if !results_callback.is_empty() {
+            task.results_callback.set_bytes(results_callback);
+        }
     }
     success(vm, &mut s, &payees, task_id)?;
     distribute_rewards(vm, &mut s, &payees, task_id, &contributors)?;
@@ -302,7 +305,9 @@ fn contribute_and_finalize(vm: &VM, task_id: B256, r: &FastResult) -> Result<(),
         task.winner_counter.set(to_u48(1)?);
         task.result_digest.set(r.digest);
         task.results.set_bytes(r.results);
-        task.results_callback.set_bytes(r.results_callback);
+        if !r.results_callback.is_empty() {
+            task.results_callback.set_bytes(r.results_callback);
+        }
         task.push_contributor(worker)?;
     }
     success(vm, &mut s, &payees, task_id)?;
