@@ -4,6 +4,13 @@
 //! (as cargo-stylus' `compress_wasm`), behind the 4-byte prefix `EF F0 00 00`
 //! (Stylus discriminant `EF F0 00` + dictionary byte 0 = no dictionary); see the
 //! `stylus-code` crate, which the devnet and the deployment client share.
+//!
+//! Every output must also activate on Arbitrum: after `wasm-opt`, the DataCount section it
+//! writes is dropped (nitro's parser refuses that section), and each module goes through
+//! nitro's activation rules (`stylus_code::nitro`, the same code the devnet's
+//! `ArbWasm.activateProgram` runs); the command fails with nitro's reason when one is broken,
+//! or when a module holds operators nitro's meter cannot price (floating point: such a block
+//! always runs out of gas on Arbitrum).
 
 use std::{
     collections::BTreeMap,
@@ -41,6 +48,8 @@ struct Row {
     raw: usize,
     compressed: usize,
     optimised: bool,
+    /// Why nitro would not run this program, if it would not.
+    refused: Option<String>,
 }
 
 pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
@@ -76,9 +85,18 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
     print_table(&rows);
     let over: Vec<&Row> =
         rows.iter().filter(|r| r.compressed > MAX_COMPRESSED || r.raw > MAX_RAW).collect();
-    if !over.is_empty() {
+    let refused: Vec<String> =
+        rows.iter().filter_map(|r| r.refused.as_ref().map(|why| format!("{}: {why}", r.name))).collect();
+    if !over.is_empty() || !refused.is_empty() {
         let names: Vec<&str> = over.iter().map(|r| r.name.as_str()).collect();
-        bail!("over the Stylus size limits: {}", names.join(", "));
+        let mut problems = Vec::new();
+        if !names.is_empty() {
+            problems.push(format!("over the Stylus size limits: {}", names.join(", ")));
+        }
+        if !refused.is_empty() {
+            problems.push(format!("nitro would not run:\n  {}", refused.join("\n  ")));
+        }
+        bail!("{}", problems.join("\n"));
     }
     println!("deployable code written to {}", out_dir.display());
     Ok(())
@@ -112,11 +130,34 @@ fn finish(root: &Path, out_dir: &Path, c: &Contract, wasm_opt: bool) -> Result<R
     // Canonical re-encoding first: rustc's overlong call_indirect encodings would not
     // pass nitro's validation without it (stylus_code::process_wasm).
     let processed = stylus_code::process_wasm(&fs::read(&built).with_context(|| format!("reading {}", built.display()))?)?;
-    let wasm = if wasm_opt { optimise(&processed, out_dir, c)? } else { processed };
+    // binaryen writes a DataCount section whenever bulk memory is on and the module has data
+    // segments; nitro refuses the section.
+    let wasm = if wasm_opt { stylus_code::strip_data_count(&optimise(&processed, out_dir, c)?)? } else { processed };
     let code = stylus_code::program_code(&wasm)?;
     fs::write(out_dir.join(format!("{}.wasm", c.name)), &wasm)?;
     fs::write(out_dir.join(format!("{}.code", c.name)), &code)?;
-    Ok(Row { name: c.name.clone(), raw: wasm.len(), compressed: code.len() - 4, optimised: wasm_opt })
+    Ok(Row {
+        name: c.name.clone(),
+        raw: wasm.len(),
+        compressed: code.len() - 4,
+        optimised: wasm_opt,
+        refused: nitro_refusal(&wasm),
+    })
+}
+
+/// Why nitro would refuse to activate `wasm` on Arbitrum One, or could never run part of it.
+fn nitro_refusal(wasm: &[u8]) -> Option<String> {
+    use stylus_code::nitro;
+    let mut gas = u64::MAX;
+    match nitro::activate(wasm, &nitro::Config::default(), &mut gas) {
+        Err(e) => Some(format!("activation fails: {e}")),
+        Ok(a) if a.unpriced_operators > 0 => Some(format!(
+            "{} floating-point operators: nitro's meter prices them at u64::MAX ink, so any block \
+             holding one runs out of gas",
+            a.unpriced_operators
+        )),
+        Ok(_) => None,
+    }
 }
 
 fn has_wasm_opt() -> bool {
@@ -147,7 +188,13 @@ fn print_table(rows: &[Row]) {
     println!();
     println!("{:<22} {:>10} {:>12} {:>10} {:>9}  status", "contract", "raw bytes", "brotli bytes", "limit", "headroom");
     for r in rows {
-        let status = if r.compressed > MAX_COMPRESSED || r.raw > MAX_RAW { "OVER" } else { "ok" };
+        let status = if r.compressed > MAX_COMPRESSED || r.raw > MAX_RAW {
+            "OVER"
+        } else if r.refused.is_some() {
+            "REFUSED BY NITRO"
+        } else {
+            "ok"
+        };
         let headroom = MAX_COMPRESSED as i64 - r.compressed as i64;
         println!(
             "{:<22} {:>10} {:>12} {:>10} {:>9}  {}{}",

@@ -5,9 +5,14 @@
 //!   the WASM, what cargo-stylus deploys;
 //! - [`process_wasm`]: the compiler's WASM stripped of custom sections and re-encoded
 //!   canonically, as cargo-stylus' `process_wasm` does through WAT;
-//! - [`deploy_init_code`]: EVM init code whose runtime is the program code.
+//! - [`strip_data_count`]: drops the DataCount section (binaryen writes one, nitro refuses it);
+//! - [`deploy_init_code`]: EVM init code whose runtime is the program code;
+//! - [`nitro`]: nitro's activation rules, its instrumentation and its pricing, shared by the
+//!   build's check and the devnet's `ArbWasm.activateProgram`.
 
 use std::io::{Read, Write};
+
+pub mod nitro;
 
 /// Prefix of Stylus program code (EOF-style magic reserved by Arbitrum).
 pub const STYLUS_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x00];
@@ -72,6 +77,50 @@ pub fn process_wasm(wasm: &[u8]) -> Result<Vec<u8>, CodeError> {
         .parse_core_module(&mut module, wasmparser::Parser::new(0), wasm)
         .map_err(|e| CodeError::Invalid(e.to_string()))?;
     Ok(module.finish())
+}
+
+/// Id of the DataCount section (bulk-memory proposal).
+pub const DATA_COUNT_SECTION: u8 = 12;
+
+/// Removes the DataCount section from `wasm`, leaving every other byte as it was.
+///
+/// `wasm-opt --enable-bulk-memory` writes one whenever the module has data segments, and
+/// nitro's parser refuses it ("unsupported section type DataCountSection"). The section only
+/// announces the number of data segments, for `memory.init` and `data.drop`, which nitro refuses
+/// anyway; without those operators a module means the same with or without it.
+pub fn strip_data_count(wasm: &[u8]) -> Result<Vec<u8>, CodeError> {
+    let invalid = |why: &str| CodeError::Invalid(why.to_string());
+    if wasm.len() < 8 || &wasm[..4] != b"\0asm" {
+        return Err(invalid("missing the wasm header"));
+    }
+    let mut out = Vec::with_capacity(wasm.len());
+    out.extend_from_slice(&wasm[..8]);
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = wasm[at];
+        let (size, leb_len) = read_leb_u32(&wasm[at + 1..]).ok_or_else(|| invalid("malformed section size"))?;
+        let end = (at + 1 + leb_len)
+            .checked_add(size as usize)
+            .filter(|&end| end <= wasm.len())
+            .ok_or_else(|| invalid("section extends past the end of the module"))?;
+        if id != DATA_COUNT_SECTION {
+            out.extend_from_slice(&wasm[at..end]);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+/// An unsigned LEB128 `u32` at the start of `bytes`, and how many bytes it took.
+fn read_leb_u32(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut value: u32 = 0;
+    for (i, &byte) in bytes.iter().enumerate().take(5) {
+        value |= u32::from(byte & 0x7f).checked_shl(7 * i as u32)?;
+        if byte & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
 }
 
 /// Brotli-compresses WASM as cargo-stylus does (quality 11, window 22), without prefix.
@@ -155,6 +204,14 @@ mod tests {
     fn process_wasm_drops_custom_sections() {
         assert_eq!(process_wasm(MODULE).unwrap(), b"\0asm\x01\0\0\0");
         assert!(matches!(process_wasm(b"not wasm"), Err(CodeError::Invalid(_))));
+    }
+
+    #[test]
+    fn strip_data_count_drops_only_that_section() {
+        // header, type section (1 empty type vec), data count (1), custom "x".
+        let wasm = b"\0asm\x01\0\0\0\x01\x01\x00\x0c\x01\x01\x00\x02\x01x";
+        assert_eq!(strip_data_count(wasm).unwrap(), b"\0asm\x01\0\0\0\x01\x01\x00\x00\x02\x01x");
+        assert!(strip_data_count(b"\0asm\x01\0\0\0\x01\x05\x00").is_err());
     }
 
     #[test]
