@@ -3,7 +3,9 @@
 //! (`cargo xtask wasm` must have run; `scripts/test` does it first).
 
 pub mod bindings;
+pub mod lifecycle;
 pub mod market;
+pub mod model;
 
 use std::net::SocketAddr;
 

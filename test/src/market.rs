@@ -106,8 +106,9 @@ pub async fn deposit(net: &Network, who: &PrivateKeySigner, amount: U256) -> Res
     confirm("approveAndCall deposit", IRlc::new(net.poco.rlc, &p).approveAndCall(net.poco.hub, amount, Bytes::new()).send().await).await
 }
 
-/// What a deal costs: prices per task, volume, and whether it uses the dataset.
-#[derive(Clone, Copy, Debug)]
+/// What a deal is: prices per task, volume, whether it uses the dataset, and the request's
+/// trust, tag, category, callback and params.
+#[derive(Clone, Debug)]
 pub struct DealTerms {
     /// App price per task.
     pub app_price: u64,
@@ -121,6 +122,38 @@ pub struct DealTerms {
     pub with_dataset: bool,
     /// Salt of every order, making each set of orders distinct.
     pub salt: B256,
+    /// The request's trust; the workerpool order offers the same.
+    pub trust: u64,
+    /// The request's tag; the app and workerpool orders carry it too (a TEE request needs a
+    /// TEE app, and the workerpool must offer every requested bit).
+    pub tag: B256,
+    /// Category of the request and the workerpool order.
+    pub category: u64,
+    /// The request's result callback contract (zero: none).
+    pub callback: Address,
+    /// The request's `params`.
+    pub params: String,
+}
+
+impl DealTerms {
+    /// The reference inputs of PoCo's gas scenarios (issue 8): app 1, dataset 1, workerpool
+    /// 5 nRLC, category 0, volume 1, trust 1, no tag, no callback, the 110-byte `params` of
+    /// iExec's Arbitrum result storage.
+    pub fn reference() -> Self {
+        Self {
+            app_price: 1,
+            dataset_price: 1,
+            pool_price: 5,
+            volume: 1,
+            with_dataset: true,
+            salt: B256::ZERO,
+            trust: 1,
+            tag: B256::ZERO,
+            category: 0,
+            callback: Address::ZERO,
+            params: crate::lifecycle::REFERENCE_PARAMS.into(),
+        }
+    }
 }
 
 /// `signer`'s 65-byte ECDSA signature of `hash` (an order's EIP-712 typed-data hash).
@@ -136,8 +169,14 @@ pub fn signed_orders(actors: &Actors, assets: &Assets, chain_id: u64, hub: Addre
     let volume = U256::from(terms.volume);
     let (dataset, dataset_price) =
         if terms.with_dataset { (assets.dataset, U256::from(terms.dataset_price)) } else { (Address::ZERO, U256::ZERO) };
-    let mut app_order =
-        AppOrder { app: assets.app, appprice: U256::from(terms.app_price), volume, salt: terms.salt, ..Default::default() };
+    let mut app_order = AppOrder {
+        app: assets.app,
+        appprice: U256::from(terms.app_price),
+        volume,
+        tag: terms.tag,
+        salt: terms.salt,
+        ..Default::default()
+    };
     app_order.sign = sign(&actors.app_dev, app_order.typed_data_hash(&separator));
     let mut dataset_order = DatasetOrder::default();
     if terms.with_dataset {
@@ -148,6 +187,9 @@ pub fn signed_orders(actors: &Actors, assets: &Assets, chain_id: u64, hub: Addre
         workerpool: assets.pool,
         workerpoolprice: U256::from(terms.pool_price),
         volume,
+        tag: terms.tag,
+        category: U256::from(terms.category),
+        trust: U256::from(terms.trust),
         salt: terms.salt,
         ..Default::default()
     };
@@ -161,7 +203,11 @@ pub fn signed_orders(actors: &Actors, assets: &Assets, chain_id: u64, hub: Addre
         requester: actors.requester.address(),
         volume,
         beneficiary: actors.requester.address(),
-        params: "{\"iexec_args\":\"hello\"}".into(),
+        callback: terms.callback,
+        params: terms.params.clone(),
+        category: U256::from(terms.category),
+        trust: U256::from(terms.trust),
+        tag: terms.tag,
         salt: terms.salt,
         ..Default::default()
     };

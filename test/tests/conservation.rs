@@ -140,7 +140,15 @@ async fn send(net: &Network, actors: &Actors, assets: &Assets, chain_id: u64, op
             confirm("transfer", IEscrow::new(net.poco.hub, &p).transfer(to, U256::from(amount)).send().await).await.map(|_| ())
         }
         Op::Match { app_price, dataset_price, pool_price, volume, with_dataset } => {
-            let terms = DealTerms { app_price, dataset_price, pool_price, volume, with_dataset, salt: B256::from(U256::from(salt)) };
+            let terms = DealTerms {
+                app_price,
+                dataset_price,
+                pool_price,
+                volume,
+                with_dataset,
+                salt: B256::from(U256::from(salt)),
+                ..DealTerms::reference()
+            };
             let call = signed_orders(actors, assets, chain_id, net.poco.hub, &terms);
             let p = provider(net.addr, actors.requester.clone())?;
             match_orders(&p, net.poco.hub, &call).await.map(|_| ())

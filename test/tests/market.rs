@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic here is a failed test
 
 use alloy::{
-    primitives::{B256, U256},
+    primitives::U256,
     providers::Provider,
     sol_types::SolEvent,
 };
@@ -33,7 +33,7 @@ async fn match_orders_with_dataset_creates_the_deal_and_locks_funds() {
     let separator = domain_separator(chain_id, &net.poco.hub);
     assert_eq!(hub.eip712domain_separator().call().await.unwrap(), separator);
 
-    let terms = DealTerms { app_price: 3, dataset_price: 2, pool_price: 10, volume: 10, with_dataset: true, salt: B256::ZERO };
+    let terms = DealTerms { app_price: 3, dataset_price: 2, pool_price: 10, volume: 10, ..DealTerms::reference() };
     let mut call = signed_orders(&a, &assets, chain_id, net.poco.hub, &terms);
     // The requester asks for 4 of the 10 tasks the other orders offer.
     call._3.volume = U256::from(4);
