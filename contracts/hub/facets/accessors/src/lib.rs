@@ -2,9 +2,10 @@
 //! balances, categories, registries, settings, asset descriptions read from the asset
 //! contracts, and PoCo's constants.
 //!
-//! The task views (`viewTask`, `viewContribution`, `resultFor`) belong with the task
-//! lifecycle and are served by its facet; the legacy tuple views are in
-//! `poco-facet-accessors-legacy` (together they exceed the 24 KiB limit of one program).
+//! PoCo's task views of this facet (`viewTask`, `viewContribution`, `resultFor`) are served by
+//! `poco-facet-task-accessors`, with the legacy task tuples, and the other legacy tuple views
+//! by `poco-facet-accessors-legacy`: this program has no room left for them under the 24 KiB
+//! limit.
 //!
 //! PoCo: contracts/facets/IexecPocoAccessorsFacet.sol.
 
