@@ -62,6 +62,33 @@ library IAdminFacet {
     }
 }
 
+library ITaskAccessorsFacet {
+    struct Contribution {
+        uint8 status;
+        bytes32 resultHash;
+        bytes32 resultSeal;
+        address enclaveChallenge;
+        uint256 weight;
+    }
+    struct Task {
+        uint8 status;
+        bytes32 dealid;
+        uint256 idx;
+        uint256 timeref;
+        uint256 contributionDeadline;
+        uint256 revealDeadline;
+        uint256 finalDeadline;
+        bytes32 consensusValue;
+        uint256 revealCounter;
+        uint256 winnerCounter;
+        address[] contributors;
+        bytes32 resultDigest;
+        bytes results;
+        uint256 resultsTimestamp;
+        bytes resultsCallback;
+    }
+}
+
 interface IHub {
     error CallerIsNotTheRequester();
     error CannotAddFunctionToDiamondThatAlreadyExists(bytes4 _selector);
@@ -83,6 +110,7 @@ interface IHub {
     error RemoveFacetAddressMustBeZeroAddress(address _facetAddress);
     error UnsupportedOperation(bytes4 selector);
 
+    event AccurateContribution(address indexed worker, bytes32 indexed taskid);
     event Approval(address indexed owner, address indexed spender, uint256 value);
     event BroadcastAppOrder((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) apporder);
     event BroadcastDatasetOrder((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) datasetorder);
@@ -95,6 +123,7 @@ interface IHub {
     event CreateCategory(uint256 catid, string name, string description, uint256 workClockTimeRef);
     event DealSponsored(bytes32 dealId, address sponsor);
     event DiamondCut((address, uint8, bytes4[])[] _diamondCut, address _init, bytes _calldata);
+    event FaultyContribution(address indexed worker, bytes32 indexed taskid);
     event Lock(address owner, uint256 amount);
     event OrdersMatched(bytes32 dealid, bytes32 appHash, bytes32 datasetHash, bytes32 workerpoolHash, bytes32 requestHash, uint256 volume);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
@@ -105,6 +134,13 @@ interface IHub {
     event SignedDatasetOrder(bytes32 datasetHash);
     event SignedRequestOrder(bytes32 requestHash);
     event SignedWorkerpoolOrder(bytes32 workerpoolHash);
+    event TaskClaimed(bytes32 indexed taskid);
+    event TaskConsensus(bytes32 indexed taskid, bytes32 consensus);
+    event TaskContribute(bytes32 indexed taskid, address indexed worker, bytes32 hash);
+    event TaskFinalize(bytes32 indexed taskid, bytes results);
+    event TaskInitialize(bytes32 indexed taskid, address indexed workerpool);
+    event TaskReopen(bytes32 indexed taskid);
+    event TaskReveal(bytes32 indexed taskid, address indexed worker, bytes32 digest);
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Unlock(address owner, uint256 amount);
 
@@ -124,8 +160,12 @@ interface IHub {
     function broadcastWorkerpoolOrder((address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes) memory) external;
     function callbackgas() external view returns (uint256);
     function changeRegistries(address app_registry, address dataset_registry, address workerpool_registry) external;
+    function claim(bytes32 task_id) external;
+    function claimArray(bytes32[] memory task_ids) external returns (bool);
     function computeDealVolume((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory appOrder, (address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory datasetOrder, (address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes) memory workerpoolOrder, (address, uint256, address, uint256, address, uint256, address, uint256, bytes32, uint256, uint256, address, address, string, bytes32, bytes) memory requestOrder) external view returns (uint256);
     function configure(address token, string memory name, string memory symbol, uint8 decimals, address app_registry, address dataset_registry, address workerpool_registry, address v3_iexec_hub) external;
+    function contribute(bytes32 task_id, bytes32 result_hash, bytes32 result_seal, address enclave_challenge, bytes memory enclave_sign, bytes memory authorization_sign) external;
+    function contributeAndFinalize(bytes32 task_id, bytes32 result_digest, bytes memory results, bytes memory results_callback, address enclave_challenge, bytes memory enclave_sign, bytes memory authorization_sign) external;
     function contribution_deadline_ratio() external view returns (uint256);
     function countCategory() external view returns (uint256);
     function createCategory(string memory name, string memory description, uint256 work_clock_time_ref) external returns (uint256);
@@ -143,10 +183,14 @@ interface IHub {
     function facetFunctionSelectors(address facet) external view returns (bytes4[] memory);
     function facets() external view returns ((address, bytes4[])[] memory facets_);
     function final_deadline_ratio() external view returns (uint256);
+    function finalize(bytes32 task_id, bytes memory results, bytes memory results_callback) external;
     function frozenOf(address account) external view returns (uint256);
     function groupmember_purpose() external view returns (uint256);
     function importScore(address worker) external;
     function increaseAllowance(address spender, uint256 added_value) external returns (bool);
+    function initialize(bytes32 deal_id, uint256 idx) external returns (bytes32);
+    function initializeAndClaimArray(bytes32[] memory deal_ids, uint256[] memory indexes) external returns (bool);
+    function initializeArray(bytes32[] memory deal_ids, uint256[] memory indexes) external returns (bool);
     function kitty_address() external view returns (address);
     function kitty_min() external view returns (uint256);
     function kitty_ratio() external view returns (uint256);
@@ -159,6 +203,9 @@ interface IHub {
     function owner() external view returns (address);
     function receiveApproval(address sender, uint256 amount, address token, bytes memory data) external returns (bool);
     function recover() external returns (uint256);
+    function reopen(bytes32 task_id) external;
+    function resultFor(bytes32 id) external view returns (bytes memory);
+    function reveal(bytes32 task_id, bytes32 result_digest) external;
     function reveal_deadline_ratio() external view returns (uint256);
     function setCallbackGas(uint256 callback_gas) external;
     function setTeeBroker(address teebroker) external;
@@ -182,12 +229,16 @@ interface IHub {
     function viewCategoryABILegacy(uint256 catid) external view returns (string memory, string memory, uint256);
     function viewConfigABILegacy(bytes32 id) external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
     function viewConsumed(bytes32 id) external view returns (uint256);
+    function viewContribution(bytes32 task_id, address worker) external view returns (ITaskAccessorsFacet.Contribution memory);
+    function viewContributionABILegacy(bytes32 task_id, address worker) external view returns (uint8, bytes32, bytes32, address);
     function viewDataset(address dataset) external view returns (IAccessorsFacet.DatasetInfo memory);
     function viewDeal(bytes32 id) external view returns (IAccessorsFacet.Deal memory);
     function viewDealABILegacy_pt1(bytes32 id) external view returns (address, address, uint256, address, address, uint256, address, address, uint256);
     function viewDealABILegacy_pt2(bytes32 id) external view returns (uint256, bytes32, address, address, address, string memory);
     function viewPresigned(bytes32 id) external view returns (address);
     function viewScore(address worker) external view returns (uint256);
+    function viewTask(bytes32 id) external view returns (ITaskAccessorsFacet.Task memory);
+    function viewTaskABILegacy(bytes32 id) external view returns (uint8, bytes32, uint256, uint256, uint256, uint256, uint256, bytes32, uint256, uint256, address[] memory, bytes memory);
     function viewWorkerpool(address workerpool) external view returns (IAccessorsFacet.WorkerpoolInfo memory);
     function withdraw(uint256 amount) external returns (bool);
     function withdrawTo(uint256 amount, address target) external returns (bool);
