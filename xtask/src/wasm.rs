@@ -15,7 +15,7 @@
 use std::{
     collections::BTreeMap,
     fs,
-    path::Path,
+    path::{Path, PathBuf},
     process::Command,
 };
 
@@ -58,6 +58,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
     let chosen = contracts::select(contracts::deployable(root)?, &names)?;
     let out_dir = root.join("target/stylus");
     fs::create_dir_all(&out_dir)?;
+    let target = target_dir(root)?;
     let wasm_opt = !no_opt && has_wasm_opt();
     if !no_opt && !wasm_opt {
         eprintln!("note: wasm-opt not found (Debian package `binaryen`); sizes are unoptimised");
@@ -77,7 +78,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
     // the contracts side by side.
     let rows: Vec<Row> = std::thread::scope(|scope| {
         let jobs: Vec<_> =
-            chosen.iter().map(|c| scope.spawn(|| finish(root, &out_dir, c, wasm_opt))).collect();
+            chosen.iter().map(|c| scope.spawn(|| finish(&target, &out_dir, c, wasm_opt))).collect();
         jobs.into_iter()
             .map(|job| job.join().unwrap_or_else(|_| Err(anyhow::anyhow!("post-processing panicked"))))
             .collect::<Result<Vec<Row>>>()
@@ -124,9 +125,33 @@ fn build(root: &Path, group: &[&Contract]) -> Result<()> {
     Ok(())
 }
 
+/// Cargo's target directory for this workspace, as `cargo metadata` reports it: it honours
+/// `CARGO_TARGET_DIR` (relative to where cargo runs) and `build.target-dir`, where cargo
+/// writes the builds of [`build`]. The deployable code stays in `<root>/target/stylus`,
+/// where the client and the tests look for it.
+fn target_dir(root: &Path) -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root).args(["metadata", "--format-version", "1", "--no-deps"]);
+    metadata_target_dir(&mut cmd)
+}
+
+/// Runs a `cargo metadata` command and returns its `target_directory`.
+fn metadata_target_dir(cmd: &mut Command) -> Result<PathBuf> {
+    let out = cmd.output().context("running cargo metadata")?;
+    if !out.status.success() {
+        bail!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).context("parsing cargo metadata")?;
+    match metadata["target_directory"].as_str() {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => bail!("cargo metadata has no target_directory"),
+    }
+}
+
 /// Turns one built contract into deployable code in `out_dir` and measures it.
-fn finish(root: &Path, out_dir: &Path, c: &Contract, wasm_opt: bool) -> Result<Row> {
-    let built = root.join(format!("target/wasm32-unknown-unknown/release/{}.wasm", c.lib_stem));
+fn finish(target: &Path, out_dir: &Path, c: &Contract, wasm_opt: bool) -> Result<Row> {
+    let built = target.join(format!("wasm32-unknown-unknown/release/{}.wasm", c.lib_stem));
     // Canonical re-encoding first: rustc's overlong call_indirect encodings would not
     // pass nitro's validation without it (stylus_code::process_wasm).
     let processed = stylus_code::process_wasm(&fs::read(&built).with_context(|| format!("reading {}", built.display()))?)?;
@@ -208,4 +233,46 @@ fn print_table(rows: &[Row]) {
         );
     }
     println!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built programs are read where cargo wrote them: under `CARGO_TARGET_DIR` when it
+    /// is set (issue 9: xtask used to read `<root>/target` whatever cargo's target was).
+    #[test]
+    fn target_dir_follows_cargo_target_dir() -> Result<()> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let elsewhere = std::env::temp_dir().join("poco-xtask-target-dir-test");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(&cargo);
+        cmd.current_dir(&root)
+            .env("CARGO_TARGET_DIR", &elsewhere)
+            .args(["metadata", "--format-version", "1", "--no-deps"]);
+        assert_eq!(metadata_target_dir(&mut cmd)?, elsewhere);
+        let mut cmd = Command::new(&cargo);
+        cmd.current_dir(&root)
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("CARGO_BUILD_TARGET_DIR")
+            .args(["metadata", "--format-version", "1", "--no-deps"]);
+        assert_eq!(metadata_target_dir(&mut cmd)?, fs::canonicalize(&root)?.join("target"));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_nitro_refuses_are_reported_with_its_reason() {
+        // A valid module whose only section is a DataCount section, as binaryen writes them.
+        let with_data_count = b"\0asm\x01\0\0\0\x0c\x01\x00";
+        let why = nitro_refusal(with_data_count).unwrap_or_default();
+        assert!(why.contains("unsupported section type DataCountSection"), "{why}");
+        let stripped = stylus_code::strip_data_count(with_data_count).unwrap_or_default();
+        let why = nitro_refusal(&stripped).unwrap_or_default();
+        assert!(why.contains("missing memory export with name memory"), "{why}");
+    }
 }
