@@ -123,3 +123,29 @@ sol!(
     IAdmin,
     "../abi/facet-admin.json"
 );
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic here is a failed test
+
+    use alloy::primitives::{FixedBytes, B256};
+    use poco_client::Artifacts;
+
+    use super::{IPoco2, ITaskViews};
+
+    /// The hand-declared lifecycle bindings are what the hub exports: every selector and
+    /// event of `IPoco2` and `ITaskViews` is in `abi/hub.json` (which `cargo xtask abi
+    /// --check` holds to PoCo's reference ABI).
+    #[test]
+    fn lifecycle_bindings_are_in_the_exported_hub_abi() {
+        let hub = Artifacts::of_this_workspace().abi("hub").expect("abi/hub.json");
+        let selectors: Vec<FixedBytes<4>> = hub.functions().map(|f| f.selector()).collect();
+        for s in IPoco2::IPoco2Calls::SELECTORS.iter().chain(ITaskViews::ITaskViewsCalls::SELECTORS) {
+            assert!(selectors.contains(&FixedBytes(*s)), "selector {s:02x?} is not served by the hub");
+        }
+        let events: Vec<B256> = hub.events().map(|e| e.selector()).collect();
+        for topic in IPoco2::IPoco2Events::SELECTORS {
+            assert!(events.contains(&B256::from(*topic)), "event {topic:02x?} is not in the hub's ABI");
+        }
+    }
+}

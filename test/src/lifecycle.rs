@@ -159,6 +159,8 @@ pub struct Sent {
     pub receipt: TransactionReceipt,
     /// The revert data when it reverted (empty: a bare revert), read back with `eth_call`.
     pub revert: Option<Bytes>,
+    /// The timestamp of its block: PoCo's `now` for it.
+    pub time: u64,
 }
 
 impl Sent {
@@ -281,9 +283,13 @@ impl Harness {
     /// [`Harness::send`] with a chosen gas limit.
     pub async fn send_with_gas(&mut self, from: &PrivateKeySigner, input: Bytes, gas: u64) -> Result<Sent> {
         let p = self.as_(from)?;
+        // Transactions sent around the harness (deployments, administration) mine blocks
+        // of their own: the clock never goes back behind them.
+        self.now = self.now.max(latest_timestamp(&p).await? + 1);
         let () = p.raw_request("evm_setNextBlockTimestamp".into(), (self.now,)).await?;
         let tx = TransactionRequest::default().with_to(self.hub).with_input(input.clone()).with_gas_limit(gas);
         let receipt = p.send_transaction(tx.clone()).await?.get_receipt().await?;
+        let time = self.now;
         self.now += 1;
         let revert = if receipt.status() {
             None
@@ -296,7 +302,7 @@ impl Harness {
                 ),
             }
         };
-        Ok(Sent { receipt, revert })
+        Ok(Sent { receipt, revert, time })
     }
 
     /// Fails unless the chain and the model agree on whether an operation succeeded.
@@ -325,7 +331,6 @@ impl Harness {
         let separator = domain_separator(self.chain_id, &self.hub);
         // Fresh orders: nothing consumed, so the deal id is the request hash with 0.
         let id = deal_id(&orders._3.typed_data_hash(&separator), &U256::ZERO);
-        let start_time = self.now;
         let requester = self.actors.requester.clone();
         let sent = self.send(&requester, orders.abi_encode().into()).await?;
         let category = usize::try_from(terms.category)?;
@@ -340,7 +345,7 @@ impl Harness {
             trust: terms.trust.max(1),
             tee: terms.tag[31] & TAG_TEE != 0,
             callback: terms.callback,
-            start_time,
+            start_time: sent.time,
             timeref: DEFAULT_CATEGORIES.get(category).context("category")?.work_clock_time_ref,
             bot_first: 0,
             volume: terms.volume,
@@ -408,9 +413,8 @@ impl Harness {
             authorizationSign: authorize(authorizer, worker.address(), task, challenge),
         };
         let authorized = authorizer.address() == self.expected_authorizer(challenge).await?;
-        let now = self.now;
         let sent = self.send(worker, call.abi_encode().into()).await?;
-        let model = self.model.contribute(task, worker.address(), vote.hash, vote.seal, challenge, authorized, now);
+        let model = self.model.contribute(task, worker.address(), vote.hash, vote.seal, challenge, authorized, sent.time);
         Self::agree("contribute", &sent, &model)?;
         if sent.ok() {
             let c = events::<IPoco2::TaskContribute>(self.hub, &sent.receipt);
@@ -437,10 +441,9 @@ impl Harness {
     /// Worker `w` reveals `digest` on `task`; checks `TaskReveal`.
     pub async fn reveal(&mut self, w: usize, task: B256, digest: B256) -> Result<Sent> {
         let worker = self.workers[w].clone();
-        let now = self.now;
         let input = IPoco2::revealCall { taskId: task, resultDigest: digest }.abi_encode();
         let sent = self.send(&worker, input.into()).await?;
-        let model = self.model.reveal(task, worker.address(), digest, now);
+        let model = self.model.reveal(task, worker.address(), digest, sent.time);
         Self::agree("reveal", &sent, &model)?;
         if sent.ok() {
             let r = events::<IPoco2::TaskReveal>(self.hub, &sent.receipt);
@@ -452,9 +455,8 @@ impl Harness {
 
     /// `reopen(task)` sent by `from`; checks `TaskReopen`.
     pub async fn reopen(&mut self, from: &PrivateKeySigner, task: B256) -> Result<Sent> {
-        let now = self.now;
         let sent = self.send(from, IPoco2::reopenCall { taskId: task }.abi_encode().into()).await?;
-        let model = self.model.reopen(task, from.address(), now);
+        let model = self.model.reopen(task, from.address(), sent.time);
         Self::agree("reopen", &sent, &model)?;
         if sent.ok() {
             let r = events::<IPoco2::TaskReopen>(self.hub, &sent.receipt);
@@ -481,7 +483,6 @@ impl Harness {
         results_callback: &[u8],
         gas: u64,
     ) -> Result<Sent> {
-        let now = self.now;
         let call = IPoco2::finalizeCall {
             taskId: task,
             results: Bytes::copy_from_slice(results),
@@ -489,7 +490,7 @@ impl Harness {
         };
         let before = self.model.tasks.get(&task).cloned();
         let sent = self.send_with_gas(from, call.abi_encode().into(), gas).await?;
-        let model = self.model.finalize(task, from.address(), results_callback, now);
+        let model = self.model.finalize(task, from.address(), results_callback, sent.time);
         Self::agree("finalize", &sent, &model)?;
         if sent.ok() {
             let f = events::<IPoco2::TaskFinalize>(self.hub, &sent.receipt);
@@ -543,10 +544,9 @@ impl Harness {
             authorizationSign: authorize(&scheduler, worker.address(), task, challenge),
         };
         let authorized = scheduler.address() == self.expected_authorizer(challenge).await?;
-        let now = self.now;
         let sent = self.send(&worker, call.abi_encode().into()).await?;
         let model =
-            self.model.contribute_and_finalize(task, worker.address(), digest, results_callback, challenge, authorized, now);
+            self.model.contribute_and_finalize(task, worker.address(), digest, results_callback, challenge, authorized, sent.time);
         Self::agree("contributeAndFinalize", &sent, &model)?;
         if sent.ok() {
             let hub = self.hub;
@@ -566,10 +566,9 @@ impl Harness {
 
     /// `claim(task)`, sent by the requester; checks `TaskClaimed`.
     pub async fn claim(&mut self, task: B256) -> Result<Sent> {
-        let now = self.now;
         let requester = self.actors.requester.clone();
         let sent = self.send(&requester, IPoco2::claimCall { taskId: task }.abi_encode().into()).await?;
-        let model = self.model.claim(task, now);
+        let model = self.model.claim(task, sent.time);
         Self::agree("claim", &sent, &model)?;
         if sent.ok() {
             let c = events::<IPoco2::TaskClaimed>(self.hub, &sent.receipt);
@@ -607,11 +606,10 @@ impl Harness {
             dealIds: vec![deal; indexes.len()],
             indexes: indexes.iter().map(|i| U256::from(*i)).collect(),
         };
-        let now = self.now;
         let requester = self.actors.requester.clone();
         let sent = self.send(&requester, call.abi_encode().into()).await?;
         let model = self.model_batch(|m| {
-            indexes.iter().map(|i| m.initialize(deal, *i).and_then(|id| m.claim(id, now))).collect()
+            indexes.iter().map(|i| m.initialize(deal, *i).and_then(|id| m.claim(id, sent.time))).collect()
         });
         Self::agree("initializeAndClaimArray", &sent, &model)?;
         let ids: Vec<B256> = indexes.iter().map(|i| poco_core::ids::task_id(&deal, &U256::from(*i))).collect();
@@ -627,10 +625,9 @@ impl Harness {
 
     /// `claimArray(tasks)`, sent by the requester.
     pub async fn claim_array(&mut self, tasks: &[B256]) -> Result<Sent> {
-        let now = self.now;
         let requester = self.actors.requester.clone();
         let sent = self.send(&requester, IPoco2::claimArrayCall { taskIds: tasks.to_vec() }.abi_encode().into()).await?;
-        let model = self.model_batch(|m| tasks.iter().map(|t| m.claim(*t, now)).collect());
+        let model = self.model_batch(|m| tasks.iter().map(|t| m.claim(*t, sent.time)).collect());
         Self::agree("claimArray", &sent, &model)?;
         for id in tasks {
             self.check_task(*id).await?;
@@ -644,6 +641,13 @@ impl Harness {
         ops(&mut next)?;
         self.model = next;
         Ok(())
+    }
+
+    /// `who`'s SRLC on chain.
+    pub async fn chain_account(&self, who: Address) -> Result<crate::model::Account> {
+        let p = self.as_(&self.actors.requester)?;
+        let a = IHub::new(self.hub, &p).viewAccount(who).call().await?;
+        Ok(crate::model::Account { balance: u128::try_from(a.stake)?, frozen: u128::try_from(a.locked)? })
     }
 
     /// Compares every tracked account, score and the two totals with the model:
@@ -717,14 +721,28 @@ impl Harness {
                 ensure!(seen == expected, "task {id}: chain {seen:?}\nmodel {expected:?}");
                 for (w, c) in &m.contributions {
                     let v = views.viewContribution(id, *w).call().await?;
-                    let seen = (v.status, v.resultHash, v.resultSeal, v.weight);
-                    let expected = (c.status.as_u8(), c.result_hash, c.result_seal, U256::from(c.weight));
+                    let seen = (v.status, v.resultHash, v.resultSeal, v.enclaveChallenge, v.weight);
+                    let expected = (c.status.as_u8(), c.result_hash, c.result_seal, c.enclave_challenge, U256::from(c.weight));
                     ensure!(seen == expected, "contribution of {w} to {id}: chain {seen:?}, model {expected:?}");
                 }
             }
         }
         self.check().await
     }
+}
+
+/// A devnet with the protocol, a market whose requester and scheduler each deposited
+/// `deposit` SRLC, and a harness over it with `workers` workers holding `worker_deposit` SRLC.
+/// The network is returned to keep it serving.
+pub async fn ready(deposit_each: u64, workers: u32, worker_deposit: u64) -> Result<(Network, Harness)> {
+    let net = crate::network().await?;
+    let actors = Actors::new()?;
+    let assets = crate::market::register_assets(&net, &actors, U256::from(deposit_each) * U256::from(2)).await?;
+    for who in [&actors.requester, &actors.scheduler] {
+        deposit(&net, who, U256::from(deposit_each)).await?;
+    }
+    let h = Harness::new(&net, actors, assets, workers, worker_deposit).await?;
+    Ok((net, h))
 }
 
 /// The latest block's timestamp.

@@ -108,6 +108,8 @@ pub struct ContributionModel {
     pub result_hash: B256,
     /// The proof of knowledge.
     pub result_seal: B256,
+    /// The enclave that signed it (zero for a standard contribution).
+    pub enclave_challenge: Address,
     /// `log2` of the worker's weight at contribution time.
     pub weight: u32,
 }
@@ -312,6 +314,7 @@ impl Model {
                     status: ContributionStatusEnum::CONTRIBUTED,
                     result_hash,
                     result_seal,
+                    enclave_challenge,
                     weight: w.ilog2(),
                 },
             );
@@ -476,6 +479,7 @@ impl Model {
                     status: ContributionStatusEnum::PROVED,
                     result_hash: hash,
                     result_seal: result_seal(&worker, &id, &digest),
+                    enclave_challenge,
                     weight: 0,
                 },
             );
