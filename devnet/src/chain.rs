@@ -762,10 +762,8 @@ impl Devnet {
             if arbwasm::ArbWasm::ProgramUpToDate::abi_decode(&probe.output).is_ok() {
                 return Err(DevnetError::AlreadyActivated(program));
             }
-            return Err(DevnetError::InvalidTransaction(format!(
-                "activation fails: {}",
-                revert_text(&probe.output)
-            )));
+            let why = probe.halt.clone().unwrap_or_else(|| revert_text(&probe.output));
+            return Err(DevnetError::InvalidTransaction(format!("activation fails: {why}")));
         }
         let fee = arbwasm::ArbWasm::activateProgramCall::abi_decode_returns(&probe.output)
             .map(|r| r.dataFee)
@@ -778,10 +776,8 @@ impl Devnet {
             ..Default::default()
         })?;
         if !record.outcome.success {
-            return Err(DevnetError::InvalidTransaction(format!(
-                "activation failed: {}",
-                revert_text(&record.outcome.output)
-            )));
+            let why = record.outcome.halt.clone().unwrap_or_else(|| revert_text(&record.outcome.output));
+            return Err(DevnetError::InvalidTransaction(format!("activation failed: {why}")));
         }
         Ok(record)
     }
@@ -829,9 +825,19 @@ fn outcome(result: ExecutionResult, stylus: GasSplit) -> ExecOutcome {
             gas_used,
             logs: Vec::new(),
             contract_address: None,
-            halt: Some(format!("{reason:?}")),
+            halt: Some(halt_text(&reason)),
             stylus,
         },
+    }
+}
+
+/// What a halted transaction reports: a precompile's own error as it gave it (nitro's
+/// activation failures, e.g. "program activation failed: …"), otherwise revm's halt reason.
+fn halt_text(reason: &revm::context_interface::result::HaltReason) -> String {
+    use revm::context_interface::result::HaltReason;
+    match reason {
+        HaltReason::PrecompileErrorWithContext(message) => message.clone(),
+        other => format!("{other:?}"),
     }
 }
 

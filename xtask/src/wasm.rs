@@ -259,11 +259,6 @@ mod tests {
         assert_eq!(metadata_target_dir(&mut cmd)?, fs::canonicalize(&root)?.join("target"));
         Ok(())
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn modules_nitro_refuses_are_reported_with_its_reason() {

@@ -7,13 +7,14 @@
 use alloy_primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 use alloy_sol_types::{sol, SolError, SolEvent, SolInterface, SolValue};
 use revm::{
-    context::{ContextTr, JournalTr},
+    context::{ContextTr, JournalTr, LocalContextTr},
     interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult},
 };
 
-use super::hostio::hostio_signature;
-use super::params::{ActivationRecord, InitCosts};
-use super::{code, validate};
+use stylus_code::nitro::{self, NitroError};
+
+use super::params::{ActivationRecord, DataPricer, ACTIVATION_FIXED_GAS};
+use super::code;
 use crate::evm::DevCtx;
 
 /// Address of the `ArbWasm` precompile.
@@ -127,14 +128,10 @@ pub(crate) fn run(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     };
     let answer = match call {
         C::activateProgram(c) => {
-            let cost = match program_wasm_len(ctx, c.program) {
-                Some(len) => params.activation_gas(len),
-                None => 0,
-            };
-            if !gas.record_regular_cost(cost) {
+            if !gas.record_regular_cost(ACTIVATION_FIXED_GAS) {
                 return halt(inputs.gas_limit);
             }
-            activate(ctx, inputs, c.program)
+            return activate(ctx, inputs, &mut gas, c.program);
         }
         C::stylusVersion(_) => ret(params.version),
         C::inkPrice(_) => ret(params.ink_price),
@@ -155,7 +152,7 @@ pub(crate) fn run(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         C::keepaliveDays(_) => ret(params.keepalive_days),
         C::blockCacheSize(_) => ret(params.block_cache_size),
         C::codehashVersion(c) => with_record(ctx, c.codehash, |r| ret(r.version)),
-        C::codehashAsmSize(c) => with_record(ctx, c.codehash, |r| ret(r.wasm_len)),
+        C::codehashAsmSize(c) => with_record(ctx, c.codehash, |r| ret(r.asm_estimate)),
         C::codehashKeepalive(c) => keepalive(ctx, inputs, c.codehash),
         C::programVersion(c) => with_program(ctx, c.program, |r| ret(r.version)),
         // Like nitro for Stylus v2: an uncached entry pays the cached part too.
@@ -262,113 +259,120 @@ fn with_program(
     }
 }
 
-/// Uncompressed size of `program`'s WASM, if it is a Stylus program (for activation gas).
-fn program_wasm_len(ctx: &mut DevCtx, program: Address) -> Option<usize> {
-    let code = ctx.journal_mut().code(program).ok()?.data;
-    let max = ctx.chain.params.max_wasm_size;
-    code::decompress(&code, max).ok().map(|w| w.len())
+/// The outcome of an activation that nitro's rules refused: all gas burnt, and the reason
+/// as the call's error (nitro returns `ErrProgramActivation`, which geth reports as the
+/// transaction's error; revm carries it as a precompile error with context).
+fn refuse(ctx: &mut DevCtx, inputs: &CallInputs, why: &NitroError) -> InterpreterResult {
+    let message = format!("program activation failed: {why}");
+    tracing::debug!(%message, "activation refused");
+    if ctx.journal_mut().depth() == 1 {
+        ctx.local_mut().set_precompile_error_context(message);
+    }
+    let mut gas = Gas::new(inputs.gas_limit);
+    gas.spend_all();
+    InterpreterResult::new(InstructionResult::PrecompileError, Bytes::new(), gas)
 }
 
-fn activate(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> Answer {
+/// `activateProgram`, after `ArbWasm`'s fixed cost (nitro `Programs.ActivateProgram` and
+/// `ArbWasm.ActivateProgram`).
+fn activate(ctx: &mut DevCtx, inputs: &CallInputs, gas: &mut Gas, program: Address) -> InterpreterResult {
     if inputs.is_static {
-        return reason("write protection");
+        return finish(*gas, reason("write protection"));
     }
     let params = ctx.chain.params;
-    let (code_bytes, codehash) = match (
-        ctx.journal_mut().code(program),
-        ctx.journal_mut().code_hash(program),
-    ) {
+    let (code_bytes, codehash) = match (ctx.journal_mut().code(program), ctx.journal_mut().code_hash(program)) {
         (Ok(code), Ok(hash)) => (code.data, hash.data),
-        (Err(e), _) | (_, Err(e)) => return reason(e.to_string()),
+        (Err(e), _) | (_, Err(e)) => return finish(*gas, reason(e.to_string())),
     };
-    if !code::is_stylus(&code_bytes) {
-        return Answer::Revert(ArbWasm::ProgramNotWasm {}.abi_encode());
-    }
-    if code_bytes.len() > params.max_code_size + 4 {
-        return reason(format!(
-            "compressed program too large: {} bytes",
-            code_bytes.len()
-        ));
-    }
-    let wasm = match code::decompress(&code_bytes, params.max_wasm_size) {
-        Ok(wasm) => wasm,
-        Err(e) => return reason(format!("activation failed: {e}")),
-    };
+    let now = ctx.block.timestamp.saturating_to::<u64>();
     match load_record(ctx, codehash) {
-        Ok(Some(r)) if r.version == params.version => {
-            let age = ctx
-                .block
-                .timestamp
-                .saturating_to::<u64>()
-                .saturating_sub(r.activated_at);
-            if age <= params.expiry_seconds() {
-                return Answer::Revert(ArbWasm::ProgramUpToDate {}.abi_encode());
-            }
+        Ok(Some(r)) if r.version == params.version && now.saturating_sub(r.activated_at) <= params.expiry_seconds() => {
+            return finish(*gas, Answer::Revert(ArbWasm::ProgramUpToDate {}.abi_encode()));
         }
         Ok(_) => {}
-        Err(e) => return reason(e),
+        Err(e) => return finish(*gas, reason(e)),
     }
-    let info = match validate::validate(&wasm, params.page_limit, hostio_signature) {
-        Ok(info) => info,
-        Err(e) => return reason(format!("activation failed: {e}")),
+    if code_bytes.is_empty() {
+        return finish(*gas, Answer::Revert(ArbWasm::ProgramNotWasm {}.abi_encode()));
+    }
+    // Not a Stylus prefix, or a stream that does not decompress: a plain error in nitro,
+    // which the precompile turns into an empty revert.
+    let Ok(wasm) = code::decompress(&code_bytes, params.max_wasm_size) else {
+        return finish(*gas, Answer::Revert(Vec::new()));
+    };
+
+    let config = nitro::Config {
+        page_limit: params.page_limit.saturating_sub(ctx.chain.open_pages),
+        debug: params.debug,
+        arbos_version: params.arbos_version,
+    };
+    let mut left = gas.remaining();
+    let activation = nitro::activate(&wasm, &config, &mut left);
+    let _ = gas.record_regular_cost(gas.remaining() - left);
+    let activation = match activation {
+        Ok(a) => a,
+        Err(why) => return refuse(ctx, inputs, &why),
     };
     let Some(runtime) = ctx.chain.runtime.clone() else {
-        return reason("stylus runtime missing");
+        return finish(*gas, reason("stylus runtime missing"));
     };
-    let Some(costs) = InitCosts::predict(&info.shape) else {
-        return reason("activation failed: init cost does not fit nitro's u16");
-    };
-    let module_hash = keccak256(&wasm);
-    let wasm_len = wasm.len();
-    if let Err(e) = runtime.module(codehash, || Ok(wasm)) {
-        return reason(format!("activation failed: {e}"));
+    let compiled = nitro::instrument(&wasm).map_err(|e| e.to_string());
+    if let Err(e) = runtime.module(codehash, || compiled) {
+        return finish(*gas, reason(format!("devnet cannot compile the activated program: {e}")));
     }
 
-    let fee = params.data_fee(wasm_len);
+    let fee = match update_data_pricer(ctx, activation.asm_estimate, now) {
+        Ok(fee) => fee,
+        Err(e) => return finish(*gas, reason(e)),
+    };
     let paid = inputs.value.get();
     if paid < fee {
-        return Answer::Revert(
-            ArbWasm::ProgramInsufficientValue {
-                have: paid,
-                want: fee,
-            }
-            .abi_encode(),
-        );
+        return finish(*gas, Answer::Revert(ArbWasm::ProgramInsufficientValue { have: paid, want: fee }.abi_encode()));
     }
     if paid > fee {
-        match ctx
-            .journal_mut()
-            .transfer(ARB_WASM, inputs.caller, paid - fee)
-        {
+        match ctx.journal_mut().transfer(ARB_WASM, inputs.caller, paid - fee) {
             Ok(None) => {}
-            Ok(Some(e)) => return reason(format!("refund failed: {e:?}")),
-            Err(e) => return reason(e.to_string()),
+            Ok(Some(e)) => return finish(*gas, reason(format!("refund failed: {e:?}"))),
+            Err(e) => return finish(*gas, reason(e.to_string())),
         }
     }
     let record = ActivationRecord {
         version: params.version,
-        footprint: info.footprint,
-        init_gas: params.init_gas(&costs) as u32,
-        cached_init_gas: params.cached_init_gas(&costs) as u32,
-        activated_at: ctx.block.timestamp.saturating_to::<u64>(),
-        wasm_len: wasm_len as u32,
+        footprint: activation.footprint,
+        init_gas: params.init_gas(activation.init_cost) as u32,
+        cached_init_gas: params.cached_init_gas(activation.cached_init_cost) as u32,
+        activated_at: now,
+        wasm_len: wasm.len() as u32,
+        asm_estimate: activation.asm_estimate,
     };
     if let Err(e) = store_record(ctx, codehash, &record) {
-        return reason(e);
+        return finish(*gas, reason(e));
     }
     let event = ArbWasm::ProgramActivated {
         codehash,
-        moduleHash: module_hash,
+        moduleHash: keccak256(&wasm),
         program,
         dataFee: fee,
         version: params.version,
     };
-    ctx.journal_mut().log(Log {
-        address: ARB_WASM,
-        data: event.encode_log_data(),
-    });
-    tracing::debug!(%program, %codehash, wasm_len, footprint = info.footprint, "program activated");
-    Answer::Return((params.version, fee).abi_encode_params())
+    ctx.journal_mut().log(Log { address: ARB_WASM, data: event.encode_log_data() });
+    tracing::debug!(%program, %codehash, wasm_len = wasm.len(), footprint = activation.footprint, "program activated");
+    finish(*gas, Answer::Return((params.version, fee).abi_encode_params()))
+}
+
+/// Slot of the data pricer's state in the ArbOS state account (activation records use
+/// codehashes as slots).
+const DATA_PRICER_SLOT: U256 = U256::MAX;
+
+/// Charges the data pricer for `bytes` at `time`; returns the fee.
+fn update_data_pricer(ctx: &mut DevCtx, bytes: u32, time: u64) -> Result<U256, String> {
+    let journal = ctx.journal_mut();
+    journal.load_account(ARBOS_STATE).map_err(|e| e.to_string())?;
+    let word = journal.sload(ARBOS_STATE, DATA_PRICER_SLOT).map_err(|e| e.to_string())?.data;
+    let mut pricer = DataPricer::unpack(word);
+    let fee = pricer.update(bytes, time);
+    journal.sstore(ARBOS_STATE, DATA_PRICER_SLOT, pricer.pack()).map_err(|e| e.to_string())?;
+    Ok(fee)
 }
 
 fn keepalive(ctx: &mut DevCtx, inputs: &CallInputs, codehash: B256) -> Answer {
@@ -382,7 +386,12 @@ fn keepalive(ctx: &mut DevCtx, inputs: &CallInputs, codehash: B256) -> Answer {
     if age < u64::from(params.keepalive_days) * 86_400 {
         return Answer::Revert(ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age }.abi_encode());
     }
-    let fee = params.data_fee(record.wasm_len as usize);
+    // Nitro prices a keepalive on the estimate stored in kilobytes, rounded up.
+    let asm_size = record.asm_estimate.div_ceil(1024).saturating_mul(1024);
+    let fee = match update_data_pricer(ctx, asm_size, now) {
+        Ok(fee) => fee,
+        Err(e) => return reason(e),
+    };
     let paid = inputs.value.get();
     if paid < fee {
         return Answer::Revert(

@@ -1,21 +1,23 @@
 //! Stylus: activation, pricing and execution of WASM programs.
 //!
 //! - [`code`]: the on-chain form (prefix + brotli) and deploy init code;
-//! - [`validate`]: nitro's activation checks with `wasmparser`;
-//! - [`params`]: chain parameters and the per-codehash activation record;
-//! - [`ink`]: ink, opcode, hostio, memory and entry pricing;
+//! - [`params`]: chain parameters, the per-codehash activation record, the data fee;
+//! - [`ink`]: hostio and memory pricing (operators are metered by nitro's instrumentation,
+//!   `stylus_code::nitro`, which also holds the activation rules);
 //! - `arbwasm`: the `ArbWasm` precompile (activation and getters);
-//! - `hostio`: the `vm_hooks` imports;
+//! - `hostio`: the `vm_hooks` imports; `meter`: the program's ink meter; `storage_cache`:
+//!   a program call's storage cache;
 //! - `program`: running one program call frame.
 
 pub mod code;
 pub mod ink;
 pub mod params;
-pub mod validate;
 
 pub mod arbwasm;
 pub(crate) mod hostio;
+pub(crate) mod meter;
 pub(crate) mod program;
+pub(crate) mod storage_cache;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -45,15 +47,11 @@ impl fmt::Debug for StylusRuntime {
 }
 
 impl StylusRuntime {
-    /// Creates the engine with fuel metering priced per WASM operator (see [`ink`]).
+    /// Creates the engine. Modules are nitro's instrumented form, which meters itself, so
+    /// wasmi's own fuel is off.
     pub(crate) fn new() -> Result<Self, wasmi::Error> {
         let mut config = Config::default();
-        config
-            .consume_fuel(true)
-            .operator_cost(ink::operator_costs())
-            // Eager compilation: lazy translation would charge fuel on first use, making the
-            // gas of a call depend on which calls came before it.
-            .compilation_mode(CompilationMode::Eager);
+        config.consume_fuel(false).compilation_mode(CompilationMode::Eager);
         let engine = Engine::new(&config);
         let linker = hostio::linker(&engine)?;
         Ok(Self {
@@ -63,7 +61,8 @@ impl StylusRuntime {
         })
     }
 
-    /// The compiled module of `codehash`, compiling `wasm()` on a cache miss.
+    /// The compiled module of `codehash`, compiling `wasm()` (the instrumented module) on a
+    /// cache miss.
     pub(crate) fn module(
         &self,
         codehash: B256,

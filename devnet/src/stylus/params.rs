@@ -1,12 +1,10 @@
-//! Stylus chain parameters (what `ArbWasm`'s getters return) and the per-codehash activation
-//! record.
+//! Stylus chain parameters (what `ArbWasm`'s getters return), the per-codehash activation
+//! record, and the activation data fee.
 //!
-//! The values are nitro's defaults for a fresh chain (ArbOS 32+ "Stylus v2" parameters), as
-//! reported by `ArbWasm` on the Arbitrum nitro devnode; they are documented in README.md.
+//! The values are nitro v3.9.5's defaults for a chain on Stylus version 2 (nitro
+//! `arbos/programs/params.go`); they are documented in README.md.
 
 use alloy_primitives::U256;
-
-use super::validate::ModuleShape;
 
 /// Stylus parameters of the devnet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,13 +13,13 @@ pub struct StylusParams {
     pub version: u16,
     /// Ink per gas (`tx_ink_price`).
     pub ink_price: u32,
-    /// Maximum WASM stack depth in nitro's stack units.
+    /// Maximum WASM stack depth in nitro's stack units (words).
     pub max_stack_depth: u32,
     /// Pages of memory that are free in a transaction.
     pub free_pages: u16,
     /// Gas per page beyond the free ones.
     pub page_gas: u16,
-    /// Exponential ramp of memory pricing.
+    /// Exponential ramp of memory pricing (reported; the model uses nitro's table for it).
     pub page_ramp: u64,
     /// Maximum pages a program may ever have open.
     pub page_limit: u16,
@@ -43,35 +41,10 @@ pub struct StylusParams {
     pub max_wasm_size: usize,
     /// Maximum compressed code size (bytes), the 24 KiB contract limit.
     pub max_code_size: usize,
-}
-
-/// Nitro's prediction of what instantiating a module costs (`StylusData::init_cost` and
-/// `cached_init_cost`), stored with the activation; nitro stores both as `u16` and refuses to
-/// activate a module whose cost does not fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InitCosts {
-    /// Cost of an uncached entry, before scaling.
-    pub init: u16,
-    /// Cost of a cached entry, before scaling.
-    pub cached: u16,
-}
-
-impl InitCosts {
-    /// Nitro's linear model of instantiation work (arbitrator `WasmBinary::instrument`,
-    /// coefficients in thousandths or hundred-thousandths of gas per unit).
-    pub fn predict(shape: &ModuleShape) -> Option<Self> {
-        let cached = shape.funcs * 13_420 / 100_000
-            + shape.type_len * 89 / 100_000
-            + shape.wasm_len * 122 / 100_000
-            + shape.globals * 1_628 / 1_000
-            + shape.data_len * 75_244 / 100_000
-            + shape.footprint * 5;
-        let init = cached
-            + shape.funcs * 8_252 / 1_000
-            + shape.type_len * 1_059 / 1_000
-            + shape.wasm_len * 1_286 / 10_000;
-        Some(Self { init: init.try_into().ok()?, cached: cached.try_into().ok()? })
-    }
+    /// ArbOS version the rules that depend on it follow (Arbitrum One's).
+    pub arbos_version: u64,
+    /// Debug mode: activation links the `console` hostios (Arbitrum One and Sepolia: off).
+    pub debug: bool,
 }
 
 impl Default for StylusParams {
@@ -93,38 +66,97 @@ impl Default for StylusParams {
             block_cache_size: 32,
             max_wasm_size: 128 * 1024,
             max_code_size: 24 * 1024,
+            arbos_version: 40,
+            debug: false,
         }
     }
 }
 
+/// Gas `ArbWasm.activateProgram` burns before compiling (nitro `precompiles/ArbWasm.go`).
+pub const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
+
 impl StylusParams {
     /// Entry gas of an uncached program: nitro's `initGas`, `min_init_gas * 128` plus the
-    /// module's predicted init cost scaled by `init_cost_scalar` (in units of 2 %).
-    pub fn init_gas(&self, costs: &InitCosts) -> u64 {
-        u64::from(self.min_init_gas) * 128
-            + (u64::from(costs.init) * u64::from(self.init_cost_scalar) * 2).div_ceil(100)
+    /// module's init cost scaled by `init_cost_scalar` (in units of 2 %).
+    pub fn init_gas(&self, init_cost: u16) -> u64 {
+        u64::from(self.min_init_gas) * 128 + (u64::from(init_cost) * u64::from(self.init_cost_scalar) * 2).div_ceil(100)
     }
 
     /// Entry gas every call of a Stylus v2 program pays, cached or not: nitro's `cachedGas`.
-    pub fn cached_init_gas(&self, costs: &InitCosts) -> u64 {
+    pub fn cached_init_gas(&self, cached_cost: u16) -> u64 {
         u64::from(self.min_cached_init_gas) * 32
-            + (u64::from(costs.cached) * u64::from(self.cached_cost_scalar) * 2).div_ceil(100)
-    }
-
-    /// Data fee (wei) charged by `activateProgram`: a flat 1 gwei per WASM byte on the devnet.
-    pub fn data_fee(&self, wasm_len: usize) -> U256 {
-        U256::from(wasm_len as u64) * U256::from(1_000_000_000u64)
-    }
-
-    /// Gas burnt by `activateProgram` itself (nitro charges a few million for compilation).
-    pub fn activation_gas(&self, wasm_len: usize) -> u64 {
-        1_659_168 + 11 * wasm_len as u64
+            + (u64::from(cached_cost) * u64::from(self.cached_cost_scalar) * 2).div_ceil(100)
     }
 
     /// Seconds after which an activation expires.
     pub fn expiry_seconds(&self) -> u64 {
         u64::from(self.expiry_days) * 86_400
     }
+}
+
+/// Nitro's activation data pricer (`arbos/programs/data_pricer.go`): a demand that refills at
+/// a fixed rate, and a price per byte of estimated compiled code growing exponentially with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataPricer {
+    /// Bytes of outstanding demand.
+    pub demand: u32,
+    /// Timestamp of the last update.
+    pub last_update: u64,
+}
+
+/// Day Arbitrum began (nitro `ArbitrumStartTime`).
+pub const ARBITRUM_START_TIME: u64 = 1_421_388_000;
+
+impl Default for DataPricer {
+    fn default() -> Self {
+        Self { demand: 0, last_update: ARBITRUM_START_TIME }
+    }
+}
+
+impl DataPricer {
+    /// Demand refilled per second: 1 TiB a year (`initialBytesPerSecond`).
+    const BYTES_PER_SECOND: u32 = ((1u64 << 40) / (365 * 24) / 3600) as u32;
+    /// Floor price per byte in wei (`initialMinPrice`, 5 MB = $1).
+    const MIN_PRICE: u64 = 82_928_201;
+    /// Demand at which the price is e times the floor (`initialInertia`).
+    const INERTIA: u64 = 21_360_419;
+
+    /// Adds `bytes` of demand at `time` and returns the fee in wei (nitro `UpdateModel`).
+    pub fn update(&mut self, bytes: u32, time: u64) -> U256 {
+        let passed = u32::try_from(time.saturating_sub(self.last_update)).unwrap_or(u32::MAX);
+        let credit = Self::BYTES_PER_SECOND.saturating_mul(passed);
+        self.demand = self.demand.saturating_sub(credit).saturating_add(bytes);
+        self.last_update = time;
+        let exponent = 10_000 * u64::from(self.demand) / Self::INERTIA;
+        let multiplier = approx_exp_bips(exponent, 12);
+        let per_byte = Self::MIN_PRICE.saturating_mul(multiplier) / 10_000;
+        U256::from(per_byte.saturating_mul(u64::from(bytes)))
+    }
+
+    /// One storage word.
+    pub fn pack(&self) -> U256 {
+        U256::from(self.demand) | (U256::from(self.last_update) << 32)
+    }
+
+    /// From a storage word; the zero word is the initial state.
+    pub fn unpack(word: U256) -> Self {
+        if word.is_zero() {
+            return Self::default();
+        }
+        let low = |shift: usize, bits: usize| ((word >> shift) & ((U256::from(1u8) << bits) - U256::from(1u8))).to::<u64>();
+        Self { demand: low(0, 32) as u32, last_update: low(32, 64) }
+    }
+}
+
+/// `10_000 · e^(x / 10_000)` by a Horner-form Maclaurin series of `accuracy` terms (nitro
+/// `ApproxExpBasisPoints`).
+fn approx_exp_bips(x: u64, accuracy: u64) -> u64 {
+    let b = 10_000u64;
+    let mut res = b + x / accuracy;
+    for i in (1..accuracy).rev() {
+        res = b + res.saturating_mul(x) / (i * b);
+    }
+    res
 }
 
 /// What activation recorded about one codehash. Stored in the state (storage of the ArbOS state
@@ -141,14 +173,15 @@ pub struct ActivationRecord {
     pub cached_init_gas: u32,
     /// Block timestamp of the activation.
     pub activated_at: u64,
-    /// Size of the uncompressed WASM, reported as `codehashAsmSize`.
+    /// Size of the uncompressed WASM.
     pub wasm_len: u32,
+    /// Nitro's estimate of the compiled size (`codehashAsmSize`, and the keepalive fee).
+    pub asm_estimate: u32,
 }
 
 impl ActivationRecord {
-    /// Entry gas of a call into this program, before memory: the devnet does not model the
-    /// CacheManager, so every call is uncached and, as on nitro for Stylus v2, pays the cached
-    /// part plus the init part.
+    /// Entry gas of a call into this program, before memory: as on nitro v3.9.5 every call
+    /// is uncached here (README), so it pays the cached part plus the init part.
     pub fn entry_gas(&self) -> u64 {
         u64::from(self.init_gas) + u64::from(self.cached_init_gas)
     }
@@ -161,6 +194,7 @@ impl ActivationRecord {
         v |= U256::from(self.cached_init_gas) << 64;
         v |= U256::from(self.activated_at) << 96;
         v |= U256::from(self.wasm_len) << 160;
+        v |= U256::from(self.asm_estimate) << 192;
         v
     }
 
@@ -180,6 +214,7 @@ impl ActivationRecord {
             cached_init_gas: field(64, 32) as u32,
             activated_at: field(96, 64),
             wasm_len: field(160, 32) as u32,
+            asm_estimate: field(192, 32) as u32,
         })
     }
 }
@@ -197,30 +232,30 @@ mod tests {
             cached_init_gas: 400,
             activated_at: 1_700_000_000,
             wasm_len: 40_000,
+            asm_estimate: 900_000,
         };
         assert_eq!(ActivationRecord::unpack(r.pack()), Some(r));
         assert_eq!(ActivationRecord::unpack(U256::ZERO), None);
     }
 
     #[test]
-    fn init_costs_follow_nitros_linear_model() {
-        let shape = ModuleShape {
-            wasm_len: 30_000,
-            funcs: 200,
-            type_len: 500,
-            globals: 4,
-            data_len: 3_000,
-            footprint: 1,
-        };
-        // cached: 26 (funcs) + 0 (types) + 36 (bytes) + 6 (globals) + 2,257 (data) + 5 (page)
-        // init: cached + 1,650 (funcs) + 529 (types) + 3,858 (bytes)
-        let costs = InitCosts::predict(&shape).unwrap();
-        assert_eq!(costs, InitCosts { init: 8_367, cached: 2_330 });
+    fn entry_gas_follows_nitros_scalars() {
         let params = StylusParams::default();
-        assert_eq!(params.init_gas(&costs), 9_216 + 8_367);
-        assert_eq!(params.cached_init_gas(&costs), 352 + 2_330);
-        // Nitro stores both costs as u16: a module past that cannot be activated.
-        let huge = ModuleShape { data_len: 100_000, ..shape };
-        assert_eq!(InitCosts::predict(&huge), None);
+        // 100 % scalars: the costs are added as they are.
+        assert_eq!(params.init_gas(8_367), 9_216 + 8_367);
+        assert_eq!(params.cached_init_gas(2_330), 352 + 2_330);
+    }
+
+    #[test]
+    fn data_fee_grows_with_demand() {
+        assert_eq!(approx_exp_bips(0, 12), 10_000);
+        assert_eq!(approx_exp_bips(10_000, 12), 27_182);
+        let mut pricer = DataPricer::default();
+        let first = pricer.update(1_000_000, 1_700_000_000);
+        // Demand 1 MB of an inertia of 21.36 MB: 4.9 % over the floor price.
+        assert_eq!(first, U256::from(82_928_201u64 * 10_479 / 10_000 * 1_000_000));
+        let second = pricer.update(1_000_000, 1_700_000_000);
+        assert!(second > first);
+        assert_eq!(DataPricer::unpack(pricer.pack()), pricer);
     }
 }

@@ -1,22 +1,33 @@
-//! One Stylus program call frame: activation check, entry pricing, execution, result.
+//! One Stylus program call frame: activation check, entry pricing, execution, result
+//! (nitro `arbos/programs/programs.go`, `CallProgram`).
 
 use std::sync::Arc;
 
 use alloy_primitives::Bytes;
 use alloy_sol_types::SolError;
 use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
-use wasmi::{Module, Store};
+use stylus_code::nitro;
+use wasmi::{Module, Store, Val};
 
 use super::arbwasm::{self, ArbWasm};
-use super::hostio::{Frame, Fuel, Halt, HostState, FUEL_PER_GAS};
+use super::hostio::{Frame, Halt, HostState};
+use super::meter::MeterGlobals;
 use super::{code, ink, StylusRuntime};
 use crate::evm::{placeholder_ctx, DevCtx};
+
+/// ArbOS version from which return data costs at least what EVM memory would
+/// (`ArbosVersion_StylusFixes`).
+const ARBOS_STYLUS_FIXES: u64 = 31;
 
 /// How a program ended.
 enum Status {
     Success,
+    /// The program returned non-zero or exited early with a non-zero status: revert data kept.
     Revert,
-    OutOfInk,
+    /// A trap or a hostio failure: reverted without data.
+    Failure,
+    /// Out of ink or out of stack: the frame's gas is gone.
+    Exhausted,
 }
 
 /// Runs the Stylus program `inputs.known_bytecode` in the frame described by `inputs`.
@@ -49,41 +60,27 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         Err(e) => return revert(gas, Bytes::from(e.into_bytes())),
     };
     if record.version != params.version {
-        let err = ArbWasm::ProgramNeedsUpgrade {
-            version: record.version,
-            stylusVersion: params.version,
-        };
+        let err = ArbWasm::ProgramNeedsUpgrade { version: record.version, stylusVersion: params.version };
         return revert(gas, err.abi_encode().into());
     }
     let now = ctx.block.timestamp.saturating_to::<u64>();
     let age = now.saturating_sub(record.activated_at);
     if age > params.expiry_seconds() {
-        return revert(
-            gas,
-            ArbWasm::ProgramExpired { ageInSeconds: age }
-                .abi_encode()
-                .into(),
-        );
+        return revert(gas, ArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode().into());
     }
     let code_bytes = bytecode.original_byte_slice();
     let module = match runtime.module(*codehash, || {
-        code::decompress(code_bytes, params.max_wasm_size).map_err(|e| e.to_string())
+        let wasm = code::decompress(code_bytes, params.max_wasm_size).map_err(|e| e.to_string())?;
+        nitro::instrument(&wasm).map_err(|e| e.to_string())
     }) {
         Ok(module) => module,
         Err(e) => return revert(gas, Bytes::from(e.into_bytes())),
     };
 
-    // Program entry: init gas plus the initial memory pages, priced against the pages other
-    // programs of this transaction already hold open.
+    // Program entry: the initial memory pages, priced against the pages other programs of
+    // this transaction hold open, plus the init gas (never cached, see README).
     let chain = &mut ctx.chain;
-    let memory = ink::memory_gas(
-        record.footprint,
-        chain.open_pages,
-        chain.ever_pages,
-        params.free_pages,
-        params.page_gas,
-        params.page_ramp,
-    );
+    let memory = ink::memory_gas(record.footprint, chain.open_pages, chain.ever_pages, params.free_pages, params.page_gas);
     let entry = record.entry_gas() + memory;
     if entry > gas_limit {
         return out_of_gas(gas_limit);
@@ -94,12 +91,7 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     *chain.active.entry(address).or_default() += 1;
 
     let args = inputs.input.bytes(ctx);
-    let frame = Frame {
-        address,
-        caller: inputs.caller,
-        value: inputs.value.get(),
-        is_static: inputs.is_static,
-    };
+    let frame = Frame { address, caller: inputs.caller, value: inputs.value.get(), is_static: inputs.is_static };
     let run = execute(ctx, &runtime, &module, frame, args, gas_limit - entry);
 
     let chain = &mut ctx.chain;
@@ -113,23 +105,37 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     let mut split = run.split;
     split.entry += entry;
     let used_in_program = (gas_limit - entry).saturating_sub(run.gas_left);
-    split.wasm =
-        used_in_program.saturating_sub(split.storage + split.logs + split.calls + split.memory);
+    split.wasm = used_in_program.saturating_sub(split.storage + split.logs + split.calls + split.memory);
     chain.split.add(&split);
 
+    let mut gas_left = run.gas_left;
+    if !run.output.is_empty() && params.arbos_version >= ARBOS_STYLUS_FIXES {
+        // Return data costs at least what EVM memory of that size would.
+        let cost = evm_memory_cost(run.output.len() as u64);
+        if gas_limit < cost {
+            return out_of_gas(gas_limit);
+        }
+        gas_left = gas_left.min(gas_limit - cost);
+    }
     let mut gas = Gas::new(gas_limit);
     match run.status {
-        Status::OutOfInk => out_of_gas(gas_limit),
-        Status::Revert => {
-            let _ = gas.record_regular_cost(gas_limit - run.gas_left);
+        Status::Exhausted => out_of_gas(gas_limit),
+        Status::Revert | Status::Failure => {
+            let _ = gas.record_regular_cost(gas_limit - gas_left);
             revert(gas, run.output)
         }
         Status::Success => {
-            let _ = gas.record_regular_cost(gas_limit - run.gas_left);
+            let _ = gas.record_regular_cost(gas_limit - gas_left);
             gas.record_refund(run.refund);
             InterpreterResult::new(InstructionResult::Return, run.output, gas)
         }
     }
+}
+
+/// EVM memory gas of `size` bytes (3 per word plus the quadratic term).
+fn evm_memory_cost(size: u64) -> u64 {
+    let words = size.div_ceil(32);
+    words * 3 + words * words / 512
 }
 
 /// What one program execution produced.
@@ -141,76 +147,77 @@ struct Run {
     split: super::GasSplit,
 }
 
-/// Moves the context into a wasmi store, runs `user_entrypoint`, and moves it back.
-fn execute(
-    ctx: &mut DevCtx,
-    runtime: &Arc<StylusRuntime>,
-    module: &Module,
-    frame: Frame,
-    args: Bytes,
-    gas: u64,
-) -> Run {
+/// Moves the context into a wasmi store, runs `user_entrypoint` with `gas` worth of ink, and
+/// moves the context back.
+fn execute(ctx: &mut DevCtx, runtime: &Arc<StylusRuntime>, module: &Module, frame: Frame, args: Bytes, gas: u64) -> Run {
     let params = ctx.chain.params;
+    let ink_price = u64::from(params.ink_price).max(1);
     let owned = std::mem::replace(ctx, placeholder_ctx());
     let args_len = args.len();
     let mut store = Store::new(&runtime.engine, HostState::new(owned, frame, params, args));
     store.limiter(|state| &mut state.limits);
-    let fuel_budget = gas.saturating_mul(FUEL_PER_GAS);
-    let entered = store.set_fuel(fuel_budget).and_then(|()| {
-        let instance = runtime.linker.instantiate_and_start(&mut store, module)?;
+    let mut meter = None;
+    let mut stack = None;
+    let entered = runtime.linker.instantiate_and_start(&mut store, module).and_then(|instance| {
         let memory = instance.get_memory(&store, "memory");
-        store.data_mut().memory = memory;
-        let entry = instance.get_typed_func::<i32, i32>(&store, "user_entrypoint")?;
+        let globals = MeterGlobals {
+            ink_left: global(&instance, &store, nitro::INK_LEFT_EXPORT)?,
+            ink_status: global(&instance, &store, nitro::INK_STATUS_EXPORT)?,
+        };
+        let stack_left = global(&instance, &store, nitro::STACK_LEFT_EXPORT)?;
+        globals.write(&mut store, Ok(gas.saturating_mul(ink_price)));
+        stack_left.set(&mut store, Val::I32(params.max_stack_depth as i32))?;
+        (meter, stack) = (Some(globals), Some(stack_left));
+        let state = store.data_mut();
+        state.memory = memory;
+        state.meter = Some(globals);
+        let entry = instance.get_typed_func::<i32, i32>(&store, nitro::ENTRYPOINT)?;
         entry.call(&mut store, args_len as i32)
     });
-    let mut fuel = Fuel(store.get_fuel().unwrap_or(0));
+    let ink_left = meter.and_then(|m| m.read(&store).ok());
+    let out_of_stack = stack.is_some_and(|s| s.get(&store).i32() == Some(0));
     let status = match entered {
-        Ok(0) => {
-            // The SDK flushes before returning; flushing again here is free when nothing is
-            // dirty and keeps a hand-written program's writes from being lost.
-            match store.data_mut().flush_storage(&mut fuel, false) {
-                Ok(()) => Status::Success,
-                Err(Halt::OutOfInk) => Status::OutOfInk,
-                Err(_) => Status::Revert,
-            }
-        }
+        _ if (meter.is_some() && ink_left.is_none()) || out_of_stack => Status::Exhausted,
+        Ok(0) => Status::Success,
         Ok(_) => Status::Revert,
         Err(e) => classify(&e),
     };
     let state = store.into_data();
     *ctx = state.ctx;
     let output = match status {
-        Status::OutOfInk => Bytes::new(),
-        _ => Bytes::from(state.output),
+        Status::Exhausted | Status::Failure => Bytes::new(),
+        Status::Success | Status::Revert => Bytes::from(state.output),
     };
     Run {
         status,
         output,
-        gas_left: fuel.gas_left(),
+        gas_left: ink_left.unwrap_or(0) / ink_price,
         refund: state.refund,
         split: state.split,
     }
 }
 
+fn global(instance: &wasmi::Instance, store: &Store<HostState>, name: &str) -> Result<wasmi::Global, wasmi::Error> {
+    instance.get_global(store, name).ok_or_else(|| wasmi::Error::new(format!("instrumented module lacks {name}")))
+}
+
 fn classify(error: &wasmi::Error) -> Status {
-    if matches!(error.as_trap_code(), Some(wasmi::TrapCode::OutOfFuel)) {
-        return Status::OutOfInk;
-    }
     match error.downcast_ref::<Halt>() {
-        Some(Halt::OutOfInk) => Status::OutOfInk,
+        Some(Halt::OutOfInk) => Status::Exhausted,
         Some(Halt::Exit(0)) => Status::Success,
+        Some(Halt::Exit(_)) => Status::Revert,
         Some(Halt::Fatal(why)) => {
             tracing::error!(%why, "stylus program aborted by a devnet failure");
-            Status::Revert
+            Status::Failure
         }
         Some(other) => {
             tracing::debug!(%other, "stylus program failed");
-            Status::Revert
+            Status::Failure
         }
-        // A trap (unreachable, bounds, stack overflow): nitro reports a failed, reverted call.
+        // A trap (unreachable, bounds, wasmi's own stack limit): nitro reports a failed call.
         None => {
             tracing::debug!(%error, "stylus program trapped");
-            Status::Revert
+            Status::Failure
         }
     }
 }
