@@ -1,0 +1,233 @@
+//! Fund conservation over whole task lifecycles, as a property over real transactions on the
+//! devnet: random deals (prices, volume, trust, with or without dataset), tasks initialized,
+//! contributions (honest, lying), reveals (or none), reopens, finalizes, fast-path
+//! finalizations and claims, at random times. After every step, Σ balances + Σ frozen ==
+//! SRLC totalSupply == RLC held by the hub, and every account's balance and frozen funds,
+//! every worker's score, the task and its contributions equal what the plain model of PoCo's
+//! rules says ([`poco_e2e::model`]); each operation must succeed exactly when the model
+//! accepts it ([`Harness`] checks all of it at each step).
+//!
+//! The number of cases is `POCO_PROPTEST_CASES` (default [`DEFAULT_CASES`], sized for CI: the
+//! whole test in about two minutes on two cores); set it higher for long campaigns.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic here is a failed test
+
+use std::{cell::RefCell, collections::BTreeMap};
+
+use alloy::{
+    primitives::{Address, B256},
+    providers::Provider,
+};
+use anyhow::{ensure, Result};
+use poco_e2e::{
+    account,
+    lifecycle::{digest, ready, Harness, Sent, REFERENCE_RESULTS},
+    market::DealTerms,
+    provider,
+};
+use proptest::{prelude::*, test_runner::TestRunner};
+
+/// Cases per run unless `POCO_PROPTEST_CASES` says otherwise.
+const DEFAULT_CASES: u32 = 12;
+/// Workers taking part (accounts 5–8).
+const WORKERS: usize = 4;
+/// SRLC each worker deposits: enough for a few stakes, not for every one, so that some
+/// contributions are refused for want of funds.
+const WORKER_DEPOSIT: u64 = 40;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Match { app_price: u64, dataset_price: u64, pool_price: u64, volume: u64, trust: u64, with_dataset: bool },
+    Initialize { deal: usize, idx: u64 },
+    /// `answer` 0 is the right result, others are lies.
+    Contribute { task: usize, worker: usize, answer: u8 },
+    /// The `worker`-th contributor of the task (any worker when there are fewer) reveals
+    /// what it contributed (the right result if it did not).
+    Reveal { task: usize, worker: usize },
+    Reopen { task: usize, by_scheduler: bool },
+    Finalize { task: usize, by_scheduler: bool },
+    ContributeAndFinalize { task: usize, worker: usize },
+    Claim { task: usize },
+    /// Seconds before the next transaction: category 0's timeref is 300 s, so the reveal
+    /// deadline is 600 s after consensus, the contribution deadline 2100 s and the final
+    /// deadline 3000 s after the match.
+    Wait { seconds: u64 },
+}
+
+impl Op {
+    fn kind(&self) -> usize {
+        match self {
+            Op::Match { .. } => 0,
+            Op::Initialize { .. } => 1,
+            Op::Contribute { .. } => 2,
+            Op::Reveal { .. } => 3,
+            Op::Reopen { .. } => 4,
+            Op::Finalize { .. } => 5,
+            Op::ContributeAndFinalize { .. } => 6,
+            Op::Claim { .. } => 7,
+            Op::Wait { .. } => 8,
+        }
+    }
+}
+
+const KINDS: [&str; 9] =
+    ["matchOrders", "initialize", "contribute", "reveal", "reopen", "finalize", "contributeAndFinalize", "claim", "wait"];
+
+fn match_op() -> impl Strategy<Value = Op> {
+    (0..4u64, 0..4u64, 0..40u64, 1..4u64, 0..4u64, any::<bool>()).prop_map(
+        |(app_price, dataset_price, pool_price, volume, trust, with_dataset)| Op::Match {
+            app_price,
+            dataset_price,
+            pool_price,
+            volume,
+            trust,
+            with_dataset,
+        },
+    )
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let task = 0..8usize;
+    let worker = 0..WORKERS;
+    prop_oneof![
+        1 => match_op(),
+        4 => (0..4usize, 0..3u64).prop_map(|(deal, idx)| Op::Initialize { deal, idx }),
+        6 => (task.clone(), worker.clone(), prop_oneof![3 => Just(0u8), 1 => 1..3u8])
+            .prop_map(|(task, worker, answer)| Op::Contribute { task, worker, answer }),
+        5 => (task.clone(), 0..WORKERS + 1).prop_map(|(task, worker)| Op::Reveal { task, worker }),
+        2 => (task.clone(), prop::bool::weighted(0.9)).prop_map(|(task, by_scheduler)| Op::Reopen { task, by_scheduler }),
+        3 => (task.clone(), prop::bool::weighted(0.9)).prop_map(|(task, by_scheduler)| Op::Finalize { task, by_scheduler }),
+        1 => (task.clone(), worker).prop_map(|(task, worker)| Op::ContributeAndFinalize { task, worker }),
+        1 => task.prop_map(|task| Op::Claim { task }),
+        3 => prop_oneof![8 => 1..100u64, 3 => 550..700u64, 1 => 1400..1600u64, 1 => 2900..3100u64]
+            .prop_map(|seconds| Op::Wait { seconds }),
+    ]
+}
+
+/// One case's state beside the harness: the deals made and what each worker voted.
+struct Case {
+    h: Harness,
+    deals: Vec<B256>,
+    voted: BTreeMap<(B256, Address), B256>,
+}
+
+impl Case {
+    /// The `i`-th deal of the case (modulo their number), or one that does not exist.
+    fn deal(&self, i: usize) -> B256 {
+        if self.deals.is_empty() {
+            B256::repeat_byte(0xde)
+        } else {
+            self.deals[i % self.deals.len()]
+        }
+    }
+
+    /// The `i`-th task the model knows (modulo their number), or an uninitialized one.
+    fn task(&self, i: usize) -> B256 {
+        let tasks: Vec<B256> = self.h.model.tasks.keys().copied().collect();
+        if tasks.is_empty() {
+            B256::repeat_byte(0x7a)
+        } else {
+            tasks[i % tasks.len()]
+        }
+    }
+
+    /// Sends `op` through the harness (which checks it); whether it succeeded.
+    async fn step(&mut self, op: &Op) -> Result<bool> {
+        let answer = |a: u8| digest(&format!("answer {a}"));
+        let results = REFERENCE_RESULTS.as_bytes();
+        let sent: Sent = match *op {
+            Op::Match { app_price, dataset_price, pool_price, volume, trust, with_dataset } => {
+                let terms = DealTerms { app_price, dataset_price, pool_price, volume, trust, with_dataset, ..DealTerms::reference() };
+                let (deal, sent) = self.h.try_match_deal(&terms).await?;
+                if let Some(deal) = deal {
+                    self.deals.push(deal.id);
+                }
+                sent
+            }
+            Op::Initialize { deal, idx } => self.h.initialize(self.deal(deal), idx).await?.1,
+            Op::Contribute { task, worker, answer: a } => {
+                let task = self.task(task);
+                let sent = self.h.contribute(worker, task, answer(a), None).await?;
+                if sent.ok() {
+                    self.voted.insert((task, self.h.workers[worker].address()), answer(a));
+                }
+                sent
+            }
+            Op::Reveal { task, worker } => {
+                let task = self.task(task);
+                // A contributor of the task, most of the time: others are refused anyway.
+                let contributors = self.h.model.tasks.get(&task).map(|t| t.contributors.clone()).unwrap_or_default();
+                let worker = match contributors.get(worker) {
+                    Some(c) => self.h.workers.iter().position(|w| w.address() == *c).unwrap_or(worker),
+                    None => worker % WORKERS,
+                };
+                let voted = self.voted.get(&(task, self.h.workers[worker].address())).copied().unwrap_or(answer(0));
+                self.h.reveal(worker, task, voted).await?
+            }
+            Op::Reopen { task, by_scheduler } => {
+                let from = if by_scheduler { self.h.scheduler().clone() } else { self.h.actors.requester.clone() };
+                self.h.reopen(&from, self.task(task)).await?
+            }
+            Op::Finalize { task, by_scheduler } => {
+                let from = if by_scheduler { self.h.scheduler().clone() } else { self.h.actors.requester.clone() };
+                self.h.finalize_as(&from, self.task(task), results, &[], poco_e2e::lifecycle::TX_GAS).await?
+            }
+            Op::ContributeAndFinalize { task, worker } => {
+                self.h.contribute_and_finalize(worker, self.task(task), answer(0), results, &[], None).await?
+            }
+            Op::Claim { task } => self.h.claim(self.task(task)).await?,
+            Op::Wait { seconds } => {
+                self.h.wait(seconds);
+                return Ok(true);
+            }
+        };
+        Ok(sent.ok())
+    }
+}
+
+/// Operations tried and accepted per kind, printed so that a run shows each was exercised
+/// both ways.
+type Tally = RefCell<[[u32; 2]; 9]>;
+
+async fn run_case(base: &Harness, snapshot: &RefCell<String>, tally: &Tally, ops: &[Op]) -> Result<()> {
+    let p = provider(base.addr, account(0)?)?;
+    // Every case starts from the same funded market, and the model from its state then.
+    let id = snapshot.borrow().clone();
+    let reverted: bool = p.raw_request("evm_revert".into(), (id.clone(),)).await?;
+    ensure!(reverted, "evm_revert {id} failed");
+    *snapshot.borrow_mut() = p.raw_request("evm_snapshot".into(), ()).await?;
+    let mut case = Case { h: base.clone(), deals: Vec::new(), voted: BTreeMap::new() };
+    for (i, op) in ops.iter().enumerate() {
+        let ok = case.step(op).await.map_err(|e| e.context(format!("step {i}: {op:?}")))?;
+        tally.borrow_mut()[op.kind()][usize::from(ok)] += 1;
+    }
+    Ok(())
+}
+
+#[test]
+fn srlc_is_conserved_and_every_account_follows_pocos_rules_through_whole_lifecycles() {
+    let cases = std::env::var("POCO_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CASES);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let (_net, base, snapshot) = rt.block_on(async {
+        let (net, h) = ready(10_000, WORKERS as u32, WORKER_DEPOSIT).await.unwrap();
+        let p = provider(net.addr, account(0).unwrap()).unwrap();
+        let snapshot: String = p.raw_request("evm_snapshot".into(), ()).await.unwrap();
+        (net, h, RefCell::new(snapshot))
+    });
+    let config = ProptestConfig { cases, failure_persistence: None, max_shrink_iters: 64, ..ProptestConfig::default() };
+    let mut runner = TestRunner::new(config);
+    let tally = Tally::default();
+    // Every case starts with a match, so that its other operations have a deal to work on.
+    let lifecycle = (match_op(), proptest::collection::vec(op(), 10..30)).prop_map(|(first, mut ops)| {
+        ops.insert(0, first);
+        ops
+    });
+    let result = runner.run(&lifecycle, |ops| {
+        rt.block_on(run_case(&base, &snapshot, &tally, &ops)).map_err(|e| TestCaseError::fail(format!("{e:#}")))
+    });
+    for (kind, [refused, accepted]) in KINDS.iter().zip(*tally.borrow()) {
+        println!("{kind:<22} accepted {accepted:>4}, refused {refused:>4}");
+    }
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
