@@ -18,13 +18,15 @@
 //! - data: [`orders`], [`deal`], [`task`], [`assets`], [`status`]; [`calldata`] decodes the
 //!   order-taking functions' parameters by hand (small on wasm32)
 //! - hashes and ids: [`eip712`], [`messages`], [`ids`], [`signature`]
-//! - rules: [`matching`], [`stakes`], [`consensus`], [`rewards`], [`deadlines`], [`lifecycle`]
+//! - rules: [`matching`], [`stakes`], [`consensus`], [`rewards`], [`deadlines`], [`lifecycle`];
+//!   [`boost`] for what PoCo Boost adds to them
 //! - vocabulary: [`constants`], [`reasons`], [`error`], [`math`] (mulDiv, log2, percentages)
 #![no_std]
 
 extern crate alloc;
 
 pub mod assets;
+pub mod boost;
 pub mod calldata;
 pub mod consensus;
 pub mod constants;

@@ -105,6 +105,18 @@ pub fn can_contribute_and_finalize(deal_trust: &U256, contributor_count: usize) 
     *deal_trust == U256::from(1) && contributor_count == 0
 }
 
+/// The gas rule after a result callback: `gasleft() > callbackgas / 63`. Why: the EVM
+/// forwards at most 63/64 of the gas left, so a caller could send just too little for the
+/// callback to get its `callbackgas` and still succeed; if more than 1/63 of it is left
+/// after the call, the callback had its full budget. Classic `finalize` asserts it
+/// (`Panic(0x01)`), Boost requires it ("PocoBoost: Not enough gas after callback").
+///
+/// PoCo: contracts/facets/IexecPoco2Facet.sol, executeCallback / IexecPocoBoostFacet.sol, pushResultBoost
+pub fn has_gas_after_callback(gas_left: u64, callback_gas: &U256) -> bool {
+    // 63 is not zero.
+    U256::from(gas_left) > crate::math::div_small(callback_gas, 63).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +206,11 @@ mod tests {
         assert!(!can_claim(ACTIVE, &u(20), &u(19)));
         assert!(!can_claim(UNSET, &u(20), &u(21)));
         assert!(!can_claim(COMPLETED, &u(20), &u(21)));
+        // After a callback: more than callbackgas / 63 (200,000 / 63 = 3174) must be left.
+        assert!(has_gas_after_callback(3175, &u(200_000)));
+        assert!(!has_gas_after_callback(3174, &u(200_000)));
+        assert!(has_gas_after_callback(1, &u(62)));
+        assert!(!has_gas_after_callback(0, &u(0)));
         assert!(can_contribute_and_finalize(&u(1), 0));
         assert!(!can_contribute_and_finalize(&u(2), 0));
         assert!(!can_contribute_and_finalize(&u(1), 1));

@@ -61,7 +61,51 @@ fn from_lanes(lanes: [u64; 4]) -> B256 {
 ///
 /// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
 pub fn boost_deal_tag(app_tag: &B256, dataset_tag: &B256, request_tag: &B256) -> B256 {
-    *app_tag | *dataset_tag | *request_tag
+    let (a, d, r) = (lanes(app_tag), lanes(dataset_tag), lanes(request_tag));
+    from_lanes(core::array::from_fn(|i| a[i] | d[i] | r[i]))
+}
+
+/// Which `matchOrders` a rule serves: the classic one or Boost's. Why one type: Boost runs
+/// the classic checks (same rules, same order) with its own `PocoBoost: …` reasons, and
+/// differs in two rules only — its trust check is `request.trust <= 1`, made first, instead
+/// of `request.trust <= workerpool.trust`; and it does not mask the dataset's TEE-framework
+/// bits in the deal tag. A facet passes a constant flavour, so the other one's code and
+/// strings are left out of its program.
+///
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchFlavour {
+    /// `matchOrders` / `sponsorMatchOrders` (`iExecV5-matchOrders-0xNN`).
+    Classic,
+    /// `matchOrdersBoost` / `sponsorMatchOrdersBoost` (`PocoBoost: …`).
+    Boost,
+}
+
+impl MatchFlavour {
+    /// The flavour's reason for each check.
+    pub const fn reasons(self) -> &'static reasons::MatchReasons {
+        match self {
+            Self::Classic => &reasons::CLASSIC_MATCH_REASONS,
+            Self::Boost => &reasons::BOOST_MATCH_REASONS,
+        }
+    }
+
+    /// The deal tag of the flavour: [`deal_tag`] (dataset TEE-framework bits masked) or
+    /// [`boost_deal_tag`] (not masked).
+    pub fn deal_tag(self, app_tag: &B256, dataset_tag: &B256, request_tag: &B256) -> B256 {
+        match self {
+            Self::Classic => deal_tag(app_tag, dataset_tag, request_tag),
+            Self::Boost => boost_deal_tag(app_tag, dataset_tag, request_tag),
+        }
+    }
+}
+
+/// Boost's trust rule: `request.trust <= 1`. Why: a Boost task is settled by one worker's
+/// push, with no replication to vote on.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub fn is_boost_trust(request_trust: &U256) -> bool {
+    *request_trust <= U256::from(1)
 }
 
 /// Check 0x06: `tag & ~workerpool.tag == 0`. Why: the workerpool must offer every requested
@@ -148,7 +192,22 @@ pub fn match_restrictions(
     workerpool: &WorkerpoolOrder,
     request: &RequestOrder,
 ) -> [RestrictionCheck; 10] {
-    use reasons::*;
+    match_restrictions_of(MatchFlavour::Classic, app, dataset, workerpool, request)
+}
+
+/// The ten restriction checks of [`match_restrictions`] with `flavour`'s reasons (Boost
+/// checks the same ten, in the same order).
+///
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
+#[inline(always)]
+pub fn match_restrictions_of(
+    flavour: MatchFlavour,
+    app: &AppOrder,
+    dataset: &DatasetOrder,
+    workerpool: &WorkerpoolOrder,
+    request: &RequestOrder,
+) -> [RestrictionCheck; 10] {
+    let reason = &flavour.reasons().restrictions;
     let (a, d, w, r) = (
         app.app,
         dataset.dataset,
@@ -156,32 +215,16 @@ pub fn match_restrictions(
         request.requester,
     );
     [
-        restriction(request.workerpool, w, MATCH_REQUEST_WORKERPOOL_RESTRICTION),
-        restriction(app.datasetrestrict, d, MATCH_APP_DATASET_RESTRICTION),
-        restriction(app.workerpoolrestrict, w, MATCH_APP_WORKERPOOL_RESTRICTION),
-        restriction(app.requesterrestrict, r, MATCH_APP_REQUESTER_RESTRICTION),
-        restriction(dataset.apprestrict, a, MATCH_DATASET_APP_RESTRICTION),
-        restriction(
-            dataset.workerpoolrestrict,
-            w,
-            MATCH_DATASET_WORKERPOOL_RESTRICTION,
-        ),
-        restriction(
-            dataset.requesterrestrict,
-            r,
-            MATCH_DATASET_REQUESTER_RESTRICTION,
-        ),
-        restriction(workerpool.apprestrict, a, MATCH_WORKERPOOL_APP_RESTRICTION),
-        restriction(
-            workerpool.datasetrestrict,
-            d,
-            MATCH_WORKERPOOL_DATASET_RESTRICTION,
-        ),
-        restriction(
-            workerpool.requesterrestrict,
-            r,
-            MATCH_WORKERPOOL_REQUESTER_RESTRICTION,
-        ),
+        restriction(request.workerpool, w, reason[0]),
+        restriction(app.datasetrestrict, d, reason[1]),
+        restriction(app.workerpoolrestrict, w, reason[2]),
+        restriction(app.requesterrestrict, r, reason[3]),
+        restriction(dataset.apprestrict, a, reason[4]),
+        restriction(dataset.workerpoolrestrict, w, reason[5]),
+        restriction(dataset.requesterrestrict, r, reason[6]),
+        restriction(workerpool.apprestrict, a, reason[7]),
+        restriction(workerpool.datasetrestrict, d, reason[8]),
+        restriction(workerpool.requesterrestrict, r, reason[9]),
     ]
 }
 
@@ -197,7 +240,25 @@ pub fn check_orders_compatibility(
     request: &RequestOrder,
     category_count: &U256,
 ) -> PocoResult<B256> {
-    use reasons::*;
+    check_orders_compatibility_of(MatchFlavour::Classic, app, dataset, workerpool, request, category_count)
+}
+
+/// The checks of [`check_orders_compatibility`] as `flavour` runs them, returning its deal
+/// tag: Boost first requires `request.trust <= 1` ([`is_boost_trust`]) and skips the
+/// classic `request.trust <= workerpool.trust`; its tag leaves the dataset's TEE-framework
+/// bits in ([`MatchFlavour::deal_tag`]).
+///
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
+#[inline(always)]
+pub fn check_orders_compatibility_of(
+    flavour: MatchFlavour,
+    app: &AppOrder,
+    dataset: &DatasetOrder,
+    workerpool: &WorkerpoolOrder,
+    request: &RequestOrder,
+    category_count: &U256,
+) -> PocoResult<B256> {
+    let reasons = flavour.reasons();
     let require = |ok: bool, reason: &'static str| {
         if ok {
             Ok(())
@@ -205,35 +266,22 @@ pub fn check_orders_compatibility(
             Err(PocoError::Reason(reason))
         }
     };
-    require(
-        request.category == workerpool.category,
-        MATCH_CATEGORY_MISMATCH,
-    )?;
-    require(request.category < *category_count, MATCH_CATEGORY_UNKNOWN)?;
-    require(request.trust <= workerpool.trust, MATCH_TRUST_TOO_HIGH)?;
-    require(
-        request.appmaxprice >= app.appprice,
-        MATCH_APP_PRICE_TOO_HIGH,
-    )?;
-    require(
-        request.datasetmaxprice >= dataset.datasetprice,
-        MATCH_DATASET_PRICE_TOO_HIGH,
-    )?;
-    require(
-        request.workerpoolmaxprice >= workerpool.workerpoolprice,
-        MATCH_WORKERPOOL_PRICE_TOO_HIGH,
-    )?;
-    let tag = deal_tag(&app.tag, &dataset.tag, &request.tag);
-    require(
-        workerpool_offers_tag(&tag, &workerpool.tag),
-        MATCH_WORKERPOOL_TAG_MISSING,
-    )?;
-    require(
-        app_satisfies_tee_bit(&tag, &app.tag),
-        MATCH_APP_TEE_TAG_MISSING,
-    )?;
-    require(request.app == app.app, MATCH_APP_MISMATCH)?;
-    require(request.dataset == dataset.dataset, MATCH_DATASET_MISMATCH)?;
+    if flavour == MatchFlavour::Boost {
+        require(is_boost_trust(&request.trust), reasons.trust)?;
+    }
+    require(request.category == workerpool.category, reasons.category_mismatch)?;
+    require(request.category < *category_count, reasons.category_unknown)?;
+    if flavour == MatchFlavour::Classic {
+        require(request.trust <= workerpool.trust, reasons.trust)?;
+    }
+    require(request.appmaxprice >= app.appprice, reasons.app_price)?;
+    require(request.datasetmaxprice >= dataset.datasetprice, reasons.dataset_price)?;
+    require(request.workerpoolmaxprice >= workerpool.workerpoolprice, reasons.workerpool_price)?;
+    let tag = flavour.deal_tag(&app.tag, &dataset.tag, &request.tag);
+    require(workerpool_offers_tag(&tag, &workerpool.tag), reasons.workerpool_tag)?;
+    require(app_satisfies_tee_bit(&tag, &app.tag), reasons.app_tee_tag)?;
+    require(request.app == app.app, reasons.app_mismatch)?;
+    require(request.dataset == dataset.dataset, reasons.dataset_mismatch)?;
     Ok(tag)
 }
 
@@ -278,8 +326,15 @@ pub fn deal_volume(
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
 pub fn require_positive_volume(volume: &U256) -> PocoResult<()> {
+    require_positive_volume_of(MatchFlavour::Classic, volume)
+}
+
+/// Check 0x60 with `flavour`'s reason (Boost: "One or more orders consumed").
+///
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub fn require_positive_volume_of(flavour: MatchFlavour, volume: &U256) -> PocoResult<()> {
     if volume.is_zero() {
-        Err(PocoError::Reason(reasons::MATCH_VOLUME_ZERO))
+        Err(PocoError::Reason(flavour.reasons().volume_zero))
     } else {
         Ok(())
     }
@@ -387,6 +442,7 @@ mod lane_tests {
             let (a, d, r) = (B256::new(a), B256::new(d), B256::new(r));
             prop_assert_eq!(from_lanes(lanes(&a)), a);
             prop_assert_eq!(deal_tag(&a, &d, &r), a | mask_tee_frameworks(&d) | r);
+            prop_assert_eq!(boost_deal_tag(&a, &d, &r), a | d | r);
             prop_assert_eq!(workerpool_offers_tag(&a, &d), (a & !d).is_zero());
             prop_assert_eq!(workerpool_offers_tag(&(a & d), &d), true);
             let m = mask_tee_frameworks(&d);
@@ -495,6 +551,101 @@ mod tests {
         o.3.trust = u(9);
         o.3.app = Address::repeat_byte(1);
         assert_eq!(check(&o), reason(MATCH_TRUST_TOO_HIGH));
+    }
+
+    fn check_boost(o: &(AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder)) -> PocoResult<B256> {
+        check_orders_compatibility_of(MatchFlavour::Boost, &o.0, &o.1, &o.2, &o.3, &u(5))
+    }
+
+    /// Boost runs the same checks with its own reasons; its trust check comes first and is
+    /// `request.trust <= 1`, whatever the workerpool order's trust.
+    #[test]
+    fn boost_checks_fire_boost_reasons_in_boost_order() {
+        use crate::reasons::*;
+        let base = orders();
+        assert_eq!(check_boost(&base), Ok(B256::ZERO));
+        let breakers: [(fn(&mut (AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder)), &str); 10] = [
+            (|o| o.3.trust = u(2), BOOST_BAD_TRUST_LEVEL),
+            (|o| o.3.category = u(1), BOOST_CATEGORY_MISMATCH),
+            (
+                |o| {
+                    o.2.category = u(5);
+                    o.3.category = u(5);
+                },
+                BOOST_UNKNOWN_CATEGORY,
+            ),
+            (|o| o.3.appmaxprice = u(4), BOOST_OVERPRICED_APP),
+            (|o| o.1.datasetprice = u(1), BOOST_OVERPRICED_DATASET),
+            (|o| o.3.workerpoolmaxprice = u(99), BOOST_OVERPRICED_WORKERPOOL),
+            (|o| o.3.tag = tag(0x10), BOOST_WORKERPOOL_TAG_MISMATCH),
+            (
+                |o| {
+                    o.3.tag = tag(0x01);
+                    o.2.tag = tag(0x01);
+                },
+                BOOST_APP_TAG_MISMATCH,
+            ),
+            (|o| o.3.app = Address::repeat_byte(1), BOOST_APP_MISMATCH),
+            (|o| o.3.dataset = Address::repeat_byte(1), BOOST_DATASET_MISMATCH),
+        ];
+        for (breaker, expected) in breakers {
+            let mut o = base.clone();
+            breaker(&mut o);
+            assert_eq!(check_boost(&o), reason(expected), "{expected}");
+        }
+        // Trust first: a trust-2 request in an unknown category is a trust failure.
+        let mut o = base.clone();
+        o.3.trust = u(2);
+        o.3.category = u(7);
+        assert_eq!(check_boost(&o), reason(BOOST_BAD_TRUST_LEVEL));
+        // The workerpool order's trust is not consulted (classic refuses it: 0x02).
+        let mut o = base.clone();
+        o.2.trust = u(0);
+        assert_eq!(check_boost(&o), Ok(B256::ZERO));
+        assert_eq!(check(&o), reason(MATCH_TRUST_TOO_HIGH));
+        // Trust 0 and 1 are Boost's.
+        o.3.trust = u(0);
+        assert_eq!(check_boost(&o), Ok(B256::ZERO));
+        assert!(is_boost_trust(&u(1)) && !is_boost_trust(&u(2)) && !is_boost_trust(&U256::MAX));
+    }
+
+    /// The dataset's TEE-framework bits stay in a Boost deal's tag, so the workerpool must
+    /// offer them (classic ignores them).
+    #[test]
+    fn boost_does_not_mask_the_dataset_tag() {
+        let mut o = orders();
+        o.1 = DatasetOrder { dataset: Address::repeat_byte(0xd), tag: tag(0x09), ..Default::default() };
+        o.3.dataset = o.1.dataset;
+        o.0.tag = tag(0x03);
+        o.2.tag = tag(0x03);
+        assert_eq!(check(&o), Ok(tag(0x03)));
+        assert_eq!(check_boost(&o), reason(crate::reasons::BOOST_WORKERPOOL_TAG_MISMATCH));
+        o.2.tag = tag(0x0b);
+        assert_eq!(check_boost(&o), Ok(tag(0x0b)));
+        assert_eq!(MatchFlavour::Boost.deal_tag(&tag(1), &tag(8), &tag(0x10)), tag(0x19));
+        assert_eq!(MatchFlavour::Classic.deal_tag(&tag(1), &tag(8), &tag(0x10)), tag(0x11));
+    }
+
+    #[test]
+    fn boost_restrictions_and_volume_use_boost_reasons() {
+        let (mut app, dataset, wp, req) = orders();
+        app.requesterrestrict = Address::repeat_byte(0x77);
+        let checks = match_restrictions_of(MatchFlavour::Boost, &app, &dataset, &wp, &req);
+        let reasons: alloc::vec::Vec<_> = checks.iter().map(|c| c.error.reason().unwrap()).collect();
+        assert_eq!(reasons, crate::reasons::BOOST_MATCH_REASONS.all()[10..20]);
+        assert_eq!(checks[3].restriction, app.requesterrestrict);
+        assert_eq!(checks[3].account, req.requester);
+        assert!(!checks[3].allows_without_call());
+        // Same accounts and restrictions as classic, only the reasons differ.
+        let classic = match_restrictions(&app, &dataset, &wp, &req);
+        for (b, c) in checks.iter().zip(classic) {
+            assert_eq!((b.restriction, b.account), (c.restriction, c.account));
+        }
+        assert_eq!(
+            require_positive_volume_of(MatchFlavour::Boost, &u(0)),
+            Err(PocoError::Reason(crate::reasons::BOOST_ORDERS_CONSUMED))
+        );
+        assert_eq!(require_positive_volume_of(MatchFlavour::Boost, &u(1)), Ok(()));
     }
 
     #[test]

@@ -239,6 +239,30 @@ alloy_sol_types::sol! {
     #[sol(abi)]
     function assertDatasetDealCompatibility(DatasetOrder datasetOrder, bytes32 dealId) external view;
 
+    /// `matchOrdersBoost`: matches the four orders into a Boost deal (trust ≤ 1, settled by
+    /// `pushResultBoost`) paid by the requester; returns the deal id. `0x8a8b3607`, dispatched
+    /// by the Boost match facet's fallback.
+    ///
+    /// PoCo: contracts/facets/IexecPocoBoostFacet.sol, matchOrdersBoost
+    #[sol(abi)]
+    function matchOrdersBoost(
+        AppOrder appOrder,
+        DatasetOrder datasetOrder,
+        WorkerpoolOrder workerpoolOrder,
+        RequestOrder requestOrder
+    ) external returns (bytes32);
+
+    /// `sponsorMatchOrdersBoost`: as `matchOrdersBoost`, the sender paying (`0xc1f9a20e`).
+    ///
+    /// PoCo: contracts/facets/IexecPocoBoostFacet.sol, sponsorMatchOrdersBoost
+    #[sol(abi)]
+    function sponsorMatchOrdersBoost(
+        AppOrder appOrder,
+        DatasetOrder datasetOrder,
+        WorkerpoolOrder workerpoolOrder,
+        RequestOrder requestOrder
+    ) external returns (bytes32);
+
     /// The EIP-712 domain as returned by `domain()` (ABI `IexecLibOrders_v5.EIP712Domain`).
     ///
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, EIP712Domain
@@ -334,6 +358,44 @@ mod tests {
         assert_eq!(sponsorMatchOrdersCall::SELECTOR, [0x2f, 0x39, 0x15, 0x33]);
         assert_eq!(computeDealVolumeCall::SELECTOR, [0x66, 0x51, 0x7c, 0xa6]);
         assert_eq!(assertDatasetDealCompatibilityCall::SELECTOR, [0x80, 0xf0, 0x34, 0x25]);
+        assert_eq!(matchOrdersBoostCall::SELECTOR, [0x8a, 0x8b, 0x36, 0x07]);
+        assert_eq!(sponsorMatchOrdersBoostCall::SELECTOR, [0xc1, 0xf9, 0xa2, 0x0e]);
+    }
+
+    /// The Boost order-taking functions' ABI items are the reference's, names included.
+    #[test]
+    fn boost_function_abi_items_match_the_reference() {
+        use alloy_sol_types::JsonAbiExt;
+        let reference: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../../shared/reference/abi/required/IexecPocoBoostFacet.json"
+        ))
+        .unwrap();
+        let strip = |mut v: serde_json::Value| {
+            // alloy leaves out `internalType`; compare the rest.
+            fn drop_internal(v: &mut serde_json::Value) {
+                match v {
+                    serde_json::Value::Object(o) => {
+                        o.remove("internalType");
+                        o.values_mut().for_each(drop_internal);
+                    }
+                    serde_json::Value::Array(a) => a.iter_mut().for_each(drop_internal),
+                    _ => {}
+                }
+            }
+            drop_internal(&mut v);
+            v
+        };
+        for ours in [
+            serde_json::to_value(matchOrdersBoostCall::abi()).unwrap(),
+            serde_json::to_value(sponsorMatchOrdersBoostCall::abi()).unwrap(),
+        ] {
+            let name = alloc::string::String::from(ours["name"].as_str().unwrap());
+            let theirs = reference.as_array().unwrap().iter().find(|i| i["name"] == name.as_str()).unwrap().clone();
+            let (ours, theirs) = (strip(ours), strip(theirs));
+            assert_eq!(ours["inputs"], theirs["inputs"], "{name}");
+            assert_eq!(ours["outputs"], theirs["outputs"], "{name}");
+            assert_eq!(ours["stateMutability"], theirs["stateMutability"], "{name}");
+        }
     }
 
     #[test]

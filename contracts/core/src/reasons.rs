@@ -150,6 +150,335 @@ pub const MATCH_ORDERS_REASONS: [&str; 28] = [
     MATCH_VOLUME_ZERO,
 ];
 
+/// The reasons of one flavour of order matching, one per check, in PoCo's evaluation order
+/// (see [`crate::matching::MatchFlavour`]): classic `matchOrders` numbers them
+/// `iExecV5-matchOrders-0xNN`, Boost's `matchOrdersBoost` words them `PocoBoost: …`. The
+/// checks are the same rules; only Boost's trust check differs (`trust <= 1`, first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchReasons {
+    /// The request's category is the workerpool order's.
+    pub category_mismatch: &'static str,
+    /// The category exists.
+    pub category_unknown: &'static str,
+    /// The trust check: classic `request.trust <= workerpool.trust`, Boost `request.trust <= 1`.
+    pub trust: &'static str,
+    /// `request.appmaxprice >= app.appprice`.
+    pub app_price: &'static str,
+    /// `request.datasetmaxprice >= dataset.datasetprice`.
+    pub dataset_price: &'static str,
+    /// `request.workerpoolmaxprice >= workerpool.workerpoolprice`.
+    pub workerpool_price: &'static str,
+    /// The workerpool offers every requested tag bit.
+    pub workerpool_tag: &'static str,
+    /// A TEE requirement is carried by the app tag.
+    pub app_tee_tag: &'static str,
+    /// `request.app == app.app`.
+    pub app_mismatch: &'static str,
+    /// `request.dataset == dataset.dataset`.
+    pub dataset_mismatch: &'static str,
+    /// The ten restrictions, in PoCo's order (request's workerpool; app's dataset, workerpool,
+    /// requester; dataset's app, workerpool, requester; workerpool's app, dataset, requester).
+    pub restrictions: [&'static str; 10],
+    /// The app is registered.
+    pub app_not_registered: &'static str,
+    /// The app order is presigned or signed by the app owner.
+    pub app_signature: &'static str,
+    /// The dataset is registered.
+    pub dataset_not_registered: &'static str,
+    /// The dataset order is presigned or signed by the dataset owner.
+    pub dataset_signature: &'static str,
+    /// The workerpool is registered.
+    pub workerpool_not_registered: &'static str,
+    /// The workerpool order is presigned or signed by the workerpool owner.
+    pub workerpool_signature: &'static str,
+    /// The request order is presigned or signed by the requester.
+    pub request_signature: &'static str,
+    /// The deal volume is positive.
+    pub volume_zero: &'static str,
+}
+
+impl MatchReasons {
+    /// The 28 reasons in PoCo's table order (the trust reason third, where classic checks it).
+    pub const fn all(&self) -> [&'static str; 28] {
+        let r = &self.restrictions;
+        [
+            self.category_mismatch,
+            self.category_unknown,
+            self.trust,
+            self.app_price,
+            self.dataset_price,
+            self.workerpool_price,
+            self.workerpool_tag,
+            self.app_tee_tag,
+            self.app_mismatch,
+            self.dataset_mismatch,
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            self.app_not_registered,
+            self.app_signature,
+            self.dataset_not_registered,
+            self.dataset_signature,
+            self.workerpool_not_registered,
+            self.workerpool_signature,
+            self.request_signature,
+            self.volume_zero,
+        ]
+    }
+}
+
+/// Classic `matchOrders`' reasons (the `MATCH_*` constants).
+///
+/// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
+pub const CLASSIC_MATCH_REASONS: MatchReasons = MatchReasons {
+    category_mismatch: MATCH_CATEGORY_MISMATCH,
+    category_unknown: MATCH_CATEGORY_UNKNOWN,
+    trust: MATCH_TRUST_TOO_HIGH,
+    app_price: MATCH_APP_PRICE_TOO_HIGH,
+    dataset_price: MATCH_DATASET_PRICE_TOO_HIGH,
+    workerpool_price: MATCH_WORKERPOOL_PRICE_TOO_HIGH,
+    workerpool_tag: MATCH_WORKERPOOL_TAG_MISSING,
+    app_tee_tag: MATCH_APP_TEE_TAG_MISSING,
+    app_mismatch: MATCH_APP_MISMATCH,
+    dataset_mismatch: MATCH_DATASET_MISMATCH,
+    restrictions: [
+        MATCH_REQUEST_WORKERPOOL_RESTRICTION,
+        MATCH_APP_DATASET_RESTRICTION,
+        MATCH_APP_WORKERPOOL_RESTRICTION,
+        MATCH_APP_REQUESTER_RESTRICTION,
+        MATCH_DATASET_APP_RESTRICTION,
+        MATCH_DATASET_WORKERPOOL_RESTRICTION,
+        MATCH_DATASET_REQUESTER_RESTRICTION,
+        MATCH_WORKERPOOL_APP_RESTRICTION,
+        MATCH_WORKERPOOL_DATASET_RESTRICTION,
+        MATCH_WORKERPOOL_REQUESTER_RESTRICTION,
+    ],
+    app_not_registered: MATCH_APP_NOT_REGISTERED,
+    app_signature: MATCH_APP_SIGNATURE_INVALID,
+    dataset_not_registered: MATCH_DATASET_NOT_REGISTERED,
+    dataset_signature: MATCH_DATASET_SIGNATURE_INVALID,
+    workerpool_not_registered: MATCH_WORKERPOOL_NOT_REGISTERED,
+    workerpool_signature: MATCH_WORKERPOOL_SIGNATURE_INVALID,
+    request_signature: MATCH_REQUEST_SIGNATURE_INVALID,
+    volume_zero: MATCH_VOLUME_ZERO,
+};
+
+/// Boost's `request.trust <= 1`, checked first: Boost has no replication.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_BAD_TRUST_LEVEL: &str = "PocoBoost: Bad trust level";
+/// Boost's category check (classic 0x00).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_CATEGORY_MISMATCH: &str = "PocoBoost: Category mismatch";
+/// Boost's category existence check (classic 0x01).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_UNKNOWN_CATEGORY: &str = "PocoBoost: Unknown category";
+/// Boost's app price check (classic 0x03).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_OVERPRICED_APP: &str = "PocoBoost: Overpriced app";
+/// Boost's dataset price check (classic 0x04).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_OVERPRICED_DATASET: &str = "PocoBoost: Overpriced dataset";
+/// Boost's workerpool price check (classic 0x05).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_OVERPRICED_WORKERPOOL: &str = "PocoBoost: Overpriced workerpool";
+/// Boost's workerpool tag check (classic 0x06).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_WORKERPOOL_TAG_MISMATCH: &str = "PocoBoost: Workerpool tag does not match demand";
+/// Boost's TEE-bit check of the app tag (classic 0x07).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_APP_TAG_MISMATCH: &str = "PocoBoost: App tag does not match demand";
+/// Boost's app check (classic 0x10).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_APP_MISMATCH: &str = "PocoBoost: App mismatch";
+/// Boost's dataset check (classic 0x11).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_DATASET_MISMATCH: &str = "PocoBoost: Dataset mismatch";
+/// Boost's restriction 0x12: `request.workerpool` authorizes the workerpool.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_WORKERPOOL_RESTRICTED_BY_REQUEST: &str = "PocoBoost: Workerpool restricted by request order";
+/// Boost's restriction 0x13: `app.datasetrestrict` authorizes the dataset.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_DATASET_RESTRICTED_BY_APP: &str = "PocoBoost: Dataset restricted by app order";
+/// Boost's restriction 0x14: `app.workerpoolrestrict` authorizes the workerpool.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_WORKERPOOL_RESTRICTED_BY_APP: &str = "PocoBoost: Workerpool restricted by app order";
+/// Boost's restriction 0x15: `app.requesterrestrict` authorizes the requester.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_REQUESTER_RESTRICTED_BY_APP: &str = "PocoBoost: Requester restricted by app order";
+/// Boost's restriction 0x16: `dataset.apprestrict` authorizes the app.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_APP_RESTRICTED_BY_DATASET: &str = "PocoBoost: App restricted by dataset order";
+/// Boost's restriction 0x17: `dataset.workerpoolrestrict` authorizes the workerpool.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_WORKERPOOL_RESTRICTED_BY_DATASET: &str = "PocoBoost: Workerpool restricted by dataset order";
+/// Boost's restriction 0x18: `dataset.requesterrestrict` authorizes the requester.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_REQUESTER_RESTRICTED_BY_DATASET: &str = "PocoBoost: Requester restricted by dataset order";
+/// Boost's restriction 0x19: `workerpool.apprestrict` authorizes the app.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_APP_RESTRICTED_BY_WORKERPOOL: &str = "PocoBoost: App restricted by workerpool order";
+/// Boost's restriction 0x1a: `workerpool.datasetrestrict` authorizes the dataset.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_DATASET_RESTRICTED_BY_WORKERPOOL: &str = "PocoBoost: Dataset restricted by workerpool order";
+/// Boost's restriction 0x1b: `workerpool.requesterrestrict` authorizes the requester.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_REQUESTER_RESTRICTED_BY_WORKERPOOL: &str = "PocoBoost: Requester restricted by workerpool order";
+/// Boost's app registration check (classic 0x20, but asked before the app's `owner()`).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_APP_NOT_REGISTERED: &str = "PocoBoost: App not registered";
+/// Boost's app order signature check (classic 0x21).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_INVALID_APP_ORDER_SIGNATURE: &str = "PocoBoost: Invalid app order signature";
+/// Boost's dataset registration check (classic 0x30).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_DATASET_NOT_REGISTERED: &str = "PocoBoost: Dataset not registered";
+/// Boost's dataset order signature check (classic 0x31).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_INVALID_DATASET_ORDER_SIGNATURE: &str = "PocoBoost: Invalid dataset order signature";
+/// Boost's workerpool registration check (classic 0x40).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_WORKERPOOL_NOT_REGISTERED: &str = "PocoBoost: Workerpool not registered";
+/// Boost's workerpool order signature check (classic 0x41).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_INVALID_WORKERPOOL_ORDER_SIGNATURE: &str = "PocoBoost: Invalid workerpool order signature";
+/// Boost's request order signature check (classic 0x50).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_INVALID_REQUEST_ORDER_SIGNATURE: &str = "PocoBoost: Invalid request order signature";
+/// Boost's volume check (classic 0x60).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_ORDERS_CONSUMED: &str = "PocoBoost: One or more orders consumed";
+
+/// Boost's `matchOrdersBoost` reasons.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost
+pub const BOOST_MATCH_REASONS: MatchReasons = MatchReasons {
+    category_mismatch: BOOST_CATEGORY_MISMATCH,
+    category_unknown: BOOST_UNKNOWN_CATEGORY,
+    trust: BOOST_BAD_TRUST_LEVEL,
+    app_price: BOOST_OVERPRICED_APP,
+    dataset_price: BOOST_OVERPRICED_DATASET,
+    workerpool_price: BOOST_OVERPRICED_WORKERPOOL,
+    workerpool_tag: BOOST_WORKERPOOL_TAG_MISMATCH,
+    app_tee_tag: BOOST_APP_TAG_MISMATCH,
+    app_mismatch: BOOST_APP_MISMATCH,
+    dataset_mismatch: BOOST_DATASET_MISMATCH,
+    restrictions: [
+        BOOST_WORKERPOOL_RESTRICTED_BY_REQUEST,
+        BOOST_DATASET_RESTRICTED_BY_APP,
+        BOOST_WORKERPOOL_RESTRICTED_BY_APP,
+        BOOST_REQUESTER_RESTRICTED_BY_APP,
+        BOOST_APP_RESTRICTED_BY_DATASET,
+        BOOST_WORKERPOOL_RESTRICTED_BY_DATASET,
+        BOOST_REQUESTER_RESTRICTED_BY_DATASET,
+        BOOST_APP_RESTRICTED_BY_WORKERPOOL,
+        BOOST_DATASET_RESTRICTED_BY_WORKERPOOL,
+        BOOST_REQUESTER_RESTRICTED_BY_WORKERPOOL,
+    ],
+    app_not_registered: BOOST_APP_NOT_REGISTERED,
+    app_signature: BOOST_INVALID_APP_ORDER_SIGNATURE,
+    dataset_not_registered: BOOST_DATASET_NOT_REGISTERED,
+    dataset_signature: BOOST_INVALID_DATASET_ORDER_SIGNATURE,
+    workerpool_not_registered: BOOST_WORKERPOOL_NOT_REGISTERED,
+    workerpool_signature: BOOST_INVALID_WORKERPOOL_ORDER_SIGNATURE,
+    request_signature: BOOST_INVALID_REQUEST_ORDER_SIGNATURE,
+    volume_zero: BOOST_ORDERS_CONSUMED,
+};
+
+/// `pushResultBoost` / `claimBoost`: `index >= deal.botSize` (also every index of a deal
+/// that does not exist, whose `botSize` is 0).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, requireTaskExistsAndUnset
+pub const BOOST_UNKNOWN_TASK: &str = "PocoBoost: Unknown task";
+/// `pushResultBoost` / `claimBoost`: the task was already pushed or claimed.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, requireTaskExistsAndUnset
+pub const BOOST_TASK_STATUS_NOT_UNSET: &str = "PocoBoost: Task status not unset";
+/// `pushResultBoost` at or after the deal's deadline (`now >= deadline`).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, pushResultBoost
+pub const BOOST_DEADLINE_REACHED: &str = "PocoBoost: Deadline reached";
+/// `pushResultBoost` of a TEE deal (tag bit 0) without an enclave challenge.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, pushResultBoost
+pub const BOOST_TAG_REQUIRES_ENCLAVE_CHALLENGE: &str = "PocoBoost: Tag requires enclave challenge";
+/// `pushResultBoost`: the worker authorization is not signed by the scheduler (or the TEE
+/// broker for an enclave).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, pushResultBoost
+pub const BOOST_INVALID_AUTHORIZATION_SIGNATURE: &str = "PocoBoost: Invalid contribution authorization signature";
+/// `pushResultBoost`: the enclave did not sign `(worker, taskId, resultDigest)`.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, pushResultBoost
+pub const BOOST_INVALID_ENCLAVE_SIGNATURE: &str = "PocoBoost: Invalid enclave signature";
+/// `pushResultBoost` on a deal with a callback, with empty `resultsCallback`.
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, pushResultBoost
+pub const BOOST_CALLBACK_REQUIRES_DATA: &str = "PocoBoost: Callback requires data";
+/// `pushResultBoost`: `gasleft() <= callbackgas / 63` after the callback (the caller starved
+/// the callback; Boost's `require` where classic `finalize` asserts).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, pushResultBoost
+pub const BOOST_NOT_ENOUGH_GAS_AFTER_CALLBACK: &str = "PocoBoost: Not enough gas after callback";
+/// `claimBoost` before the deal's deadline (`deadline > now`).
+///
+/// PoCo: contracts/facets/IexecPocoBoostFacet.sol, claimBoost
+pub const BOOST_DEADLINE_NOT_REACHED: &str = "PocoBoost: Deadline not reached";
+
+/// Every `PocoBoost: …` reason of PoCo's Boost facet: the 28 of the match, then the 9 of
+/// `pushResultBoost` and `claimBoost`.
+pub const BOOST_REASONS: [&str; 37] = {
+    let m = BOOST_MATCH_REASONS.all();
+    [
+        m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11], m[12], m[13],
+        m[14], m[15], m[16], m[17], m[18], m[19], m[20], m[21], m[22], m[23], m[24], m[25],
+        m[26], m[27],
+        BOOST_UNKNOWN_TASK,
+        BOOST_TASK_STATUS_NOT_UNSET,
+        BOOST_DEADLINE_REACHED,
+        BOOST_TAG_REQUIRES_ENCLAVE_CHALLENGE,
+        BOOST_INVALID_AUTHORIZATION_SIGNATURE,
+        BOOST_INVALID_ENCLAVE_SIGNATURE,
+        BOOST_CALLBACK_REQUIRES_DATA,
+        BOOST_NOT_ENOUGH_GAS_AFTER_CALLBACK,
+        BOOST_DEADLINE_NOT_REACHED,
+    ]
+};
+
 /// An EOA signature whose length is neither 65 nor 64 bytes (and that is not presigned, when
 /// presignatures apply); this revert wins over the caller's own reason (e.g. 0x21).
 ///
@@ -284,6 +613,63 @@ mod tests {
         ];
         for (reason, code) in MATCH_ORDERS_REASONS.iter().zip(codes) {
             assert_eq!(*reason, alloc::format!("iExecV5-matchOrders-0x{code}"));
+        }
+    }
+
+    #[test]
+    fn the_classic_table_is_the_numbered_list() {
+        assert_eq!(CLASSIC_MATCH_REASONS.all(), MATCH_ORDERS_REASONS);
+    }
+
+    /// The 37 strings are PoCo's Boost facet's, each once (read from PoCo's source at
+    /// `fd0c823e`, in the order the facet raises them, with the trust check moved to the
+    /// classic table's third place).
+    #[test]
+    fn boost_reasons_are_pocos_and_distinct() {
+        let expected = [
+            "Category mismatch",
+            "Unknown category",
+            "Bad trust level",
+            "Overpriced app",
+            "Overpriced dataset",
+            "Overpriced workerpool",
+            "Workerpool tag does not match demand",
+            "App tag does not match demand",
+            "App mismatch",
+            "Dataset mismatch",
+            "Workerpool restricted by request order",
+            "Dataset restricted by app order",
+            "Workerpool restricted by app order",
+            "Requester restricted by app order",
+            "App restricted by dataset order",
+            "Workerpool restricted by dataset order",
+            "Requester restricted by dataset order",
+            "App restricted by workerpool order",
+            "Dataset restricted by workerpool order",
+            "Requester restricted by workerpool order",
+            "App not registered",
+            "Invalid app order signature",
+            "Dataset not registered",
+            "Invalid dataset order signature",
+            "Workerpool not registered",
+            "Invalid workerpool order signature",
+            "Invalid request order signature",
+            "One or more orders consumed",
+            "Unknown task",
+            "Task status not unset",
+            "Deadline reached",
+            "Tag requires enclave challenge",
+            "Invalid contribution authorization signature",
+            "Invalid enclave signature",
+            "Callback requires data",
+            "Not enough gas after callback",
+            "Deadline not reached",
+        ];
+        for (reason, text) in BOOST_REASONS.iter().zip(expected) {
+            assert_eq!(*reason, alloc::format!("PocoBoost: {text}"));
+        }
+        for (i, a) in BOOST_REASONS.iter().enumerate() {
+            assert!(BOOST_REASONS[i + 1..].iter().all(|b| a != b), "{a} twice");
         }
     }
 

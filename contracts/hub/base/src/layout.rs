@@ -14,12 +14,13 @@
 //!   that slot zero, one fresh slot (~20k gas) less.
 //!
 //! The lifecycle facets' records (tasks with their consensus tallies, contributions) come
-//! last; their packing is explained in [`crate::task`].
+//! next; their packing is explained in [`crate::task`]. PoCo Boost's deals come last
+//! ([`DealBoostRecord`], PoCo's own 6-slot packing, the sponsor slot left zero as above).
 
 #[allow(unused_imports)]
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{
-    aliases::{U128, U64, U96},
+    aliases::{U128, U16, U64, U96},
     Address, B256, U256,
 };
 use crate::{
@@ -29,7 +30,7 @@ use crate::{
 use poco_core::{
     assets::Category,
     constants::POCO_STORAGE_SLOT,
-    deal::{Deal, Resource},
+    deal::{Deal, DealBoost, Resource},
     PocoError,
 };
 use stylus_sdk::{
@@ -37,8 +38,8 @@ use stylus_sdk::{
     stylus_core::host::StorageAccess,
     prelude::*,
     storage::{
-        StorageAddress, StorageB256, StorageBool, StorageMap, StorageString, StorageU128, StorageU256,
-        StorageU64, StorageU8, StorageU96, StorageVec,
+        StorageAddress, StorageB256, StorageBool, StorageFixedBytes, StorageMap, StorageString, StorageU128,
+        StorageU16, StorageU256, StorageU64, StorageU8, StorageU96, StorageUint, StorageVec,
     },
 };
 
@@ -89,6 +90,10 @@ pub struct PocoStorage {
     pub tasks: StorageMap<B256, TaskRecord>,
     /// Contributions by task id, then worker.
     pub contributions: StorageMap<B256, StorageMap<Address, ContributionRecord>>,
+    /// PoCo Boost's deals by id (PoCo's `m_dealsBoost`). Boost tasks have no record of their
+    /// own: their status is the `status` of their [`TaskRecord`] in `tasks`, as PoCo keeps
+    /// it in `m_tasks`, so `viewTask` reports it.
+    pub deals_boost: StorageMap<B256, DealBoostRecord>,
 }
 
 /// One SRLC account: usable and locked balances in one slot.
@@ -163,6 +168,96 @@ pub struct DealRecord {
     /// the SDK's `StorageString`, whose byte-wise indexing links ruint's 256-bit division
     /// (~9 KB of wasm) into the matching facet.
     pub params: StorageBlob,
+}
+
+/// A Boost deal in PoCo's own packing of `DealBoost`: five slots, and a sixth for the
+/// sponsor only when it is not the requester (as [`DealRecord::sponsor`]); a deal without
+/// dataset leaves the dataset slot zero. The params and beneficiary are not stored: Boost
+/// only announces them (`SchedulerNoticeBoost`).
+#[storage]
+pub struct DealBoostRecord {
+    /// App owner at match time; with `app_price`.
+    pub app_owner: StorageAddress,
+    /// App price per task.
+    pub app_price: StorageU96,
+    /// Dataset owner at match time (zero without dataset); with `dataset_price`.
+    pub dataset_owner: StorageAddress,
+    /// Dataset price per task (0 without dataset).
+    pub dataset_price: StorageU96,
+    /// Workerpool owner (scheduler) at match time; with `workerpool_price`.
+    pub workerpool_owner: StorageAddress,
+    /// Workerpool price per task.
+    pub workerpool_price: StorageU96,
+    /// Requester of the request order; with `worker_reward`.
+    pub requester: StorageAddress,
+    /// What the worker of a task gets: `wpPrice * (100 - schedulerRewardRatio) / 100`.
+    pub worker_reward: StorageU96,
+    /// Result callback contract; with the deadline, the bag of tasks and the short tag.
+    pub callback: StorageAddress,
+    /// `matchTime + 7 * workClockTimeRef`: pushes before, claims from then on.
+    pub deadline: StorageUint<40, 1>,
+    /// `consumed[requestHash]` before the match (informational: Boost indexes are 0-based).
+    pub bot_first: StorageU16,
+    /// Number of tasks (indexes `0..botSize`).
+    pub bot_size: StorageU16,
+    /// The deal tag's low three bytes (TEE bit included).
+    pub short_tag: StorageFixedBytes<3>,
+    /// Who paid, when it is not the requester; zero otherwise. Read it through
+    /// [`DealBoostRecord::sponsor`].
+    pub sponsor: StorageAddress,
+}
+
+impl DealBoostRecord {
+    /// Who paid for the deal: the stored sponsor, or the requester when none is stored.
+    pub fn sponsor(&self) -> Address {
+        match self.sponsor.get() {
+            sponsor if sponsor.is_zero() => self.requester.get(),
+            sponsor => sponsor,
+        }
+    }
+
+    /// The deal in PoCo's ABI shape (`viewDealBoost`); all zero for an unknown id.
+    pub fn to_deal_boost(&self) -> DealBoost {
+        DealBoost {
+            appOwner: self.app_owner.get(),
+            appPrice: self.app_price.get(),
+            datasetOwner: self.dataset_owner.get(),
+            datasetPrice: self.dataset_price.get(),
+            workerpoolOwner: self.workerpool_owner.get(),
+            workerpoolPrice: self.workerpool_price.get(),
+            requester: self.requester.get(),
+            workerReward: self.worker_reward.get(),
+            callback: self.callback.get(),
+            deadline: self.deadline.get(),
+            botFirst: self.bot_first.get().to::<u16>(),
+            botSize: self.bot_size.get().to::<u16>(),
+            shortTag: self.short_tag.get(),
+            sponsor: self.sponsor(),
+        }
+    }
+
+    /// Records `deal`, writing only the slots that are not zero: the dataset slot of a deal
+    /// without dataset and the sponsor slot of a deal its requester pays stay untouched.
+    pub fn store(&mut self, deal: &DealBoost) {
+        self.app_owner.set(deal.appOwner);
+        self.app_price.set(deal.appPrice);
+        if !deal.datasetOwner.is_zero() || !deal.datasetPrice.is_zero() {
+            self.dataset_owner.set(deal.datasetOwner);
+            self.dataset_price.set(deal.datasetPrice);
+        }
+        self.workerpool_owner.set(deal.workerpoolOwner);
+        self.workerpool_price.set(deal.workerpoolPrice);
+        self.requester.set(deal.requester);
+        self.worker_reward.set(deal.workerReward);
+        self.callback.set(deal.callback);
+        self.deadline.set(deal.deadline);
+        self.bot_first.set(U16::from(deal.botFirst));
+        self.bot_size.set(U16::from(deal.botSize));
+        self.short_tag.set(deal.shortTag);
+        if deal.sponsor != deal.requester {
+            self.sponsor.set(deal.sponsor);
+        }
+    }
 }
 
 /// The hub storage, at PoCo's ERC-7201 slot.
@@ -339,6 +434,46 @@ mod tests {
             s.categories.grow().work_clock_time_ref.set(U256::from(1));
         }
         assert_eq!(category_count(&vm), U256::from(3));
+    }
+
+    fn deal_boost(dataset: bool, sponsor: Address) -> DealBoost {
+        use alloy_primitives::{aliases::U40, FixedBytes};
+        let requester = Address::repeat_byte(7);
+        DealBoost {
+            appOwner: Address::repeat_byte(1),
+            appPrice: U96::MAX,
+            datasetOwner: if dataset { Address::repeat_byte(2) } else { Address::ZERO },
+            datasetPrice: if dataset { U96::from(3) } else { U96::ZERO },
+            workerpoolOwner: Address::repeat_byte(4),
+            workerpoolPrice: U96::from(5),
+            requester,
+            workerReward: U96::from(4),
+            callback: Address::repeat_byte(9),
+            deadline: U40::MAX,
+            botFirst: u16::MAX,
+            botSize: 65_534,
+            shortTag: FixedBytes([0xab, 0xcd, 0xef]),
+            sponsor: if sponsor.is_zero() { requester } else { sponsor },
+        }
+    }
+
+    /// Every field reads back (packed neighbours do not clobber each other), and the record
+    /// takes five slots, four without dataset, six with a sponsor that is not the requester.
+    #[test]
+    fn deal_boost_round_trips_in_five_slots() {
+        for (dataset, sponsor, slots) in
+            [(true, Address::ZERO, 5), (false, Address::ZERO, 4), (true, Address::repeat_byte(8), 6)]
+        {
+            let test_vm = TestVM::default();
+            let vm = VM { host: Box::new(test_vm.clone()) };
+            let deal = deal_boost(dataset, sponsor);
+            let id = B256::repeat_byte(0x42);
+            poco_storage(&vm).deals_boost.setter(id).store(&deal);
+            vm.flush_cache(false);
+            assert_eq!(poco_storage(&vm).deals_boost.getter(id).to_deal_boost(), deal);
+            assert_eq!(test_vm.snapshot().storage.len(), slots, "dataset {dataset}, sponsor {sponsor}");
+            assert_eq!(poco_storage(&vm).deals_boost.getter(B256::ZERO).to_deal_boost(), DealBoost::default());
+        }
     }
 
     #[test]

@@ -63,6 +63,15 @@ pub fn poco(error: PocoError) -> Vec<u8> {
     }
 }
 
+/// The revert data of a PoCo Boost rule's error: PoCo's usual shapes, or OpenZeppelin
+/// `SafeCast`'s `SafeCastOverflowedUintDowncast(bits, value)`.
+pub fn boost(error: poco_core::boost::BoostError) -> Vec<u8> {
+    match error {
+        poco_core::boost::BoostError::Poco(e) => poco(e),
+        poco_core::boost::BoostError::Downcast(e) => e.revert_data(),
+    }
+}
+
 fn word(value: u64) -> [u8; 32] {
     let mut w = [0u8; 32];
     w[24..].copy_from_slice(&value.to_be_bytes());

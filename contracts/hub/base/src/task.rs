@@ -312,6 +312,10 @@ pub fn view_task(vm: &VM, s: &PocoStorage, id: B256) -> Task {
     if task.status() == TaskStatusEnum::UNSET {
         return Task::default();
     }
+    // A Boost task records its status only (no deal id): PoCo shows nothing else of it.
+    if task.deal_id.get().is_zero() {
+        return Task { status: task.status().as_u8(), ..Task::default() };
+    }
     let deal = s.deals.getter(task.deal_id.get());
     // The deadlines fitted when the task was initialized; they cannot overflow now.
     let times = task.times(vm, &deal).unwrap_or(TaskTimes {

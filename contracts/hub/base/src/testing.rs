@@ -30,6 +30,7 @@ pub type CallResult = Result<Vec<u8>, Vec<u8>>;
 struct Calls {
     mocks: HashMap<(Address, Vec<u8>), CallResult>,
     made: Vec<(Address, Vec<u8>)>,
+    gas: Vec<u64>,
     return_data: Vec<u8>,
 }
 
@@ -68,6 +69,7 @@ impl MockHost {
         let mut calls = self.calls.borrow_mut();
         calls.mocks.clear();
         calls.made.clear();
+        calls.gas.clear();
         calls.return_data.clear();
         self.vm.clear_mocks();
     }
@@ -75,6 +77,12 @@ impl MockHost {
     /// Every call made so far: callee and calldata, in order.
     pub fn calls_made(&self) -> Vec<(Address, Vec<u8>)> {
         self.calls.borrow().made.clone()
+    }
+
+    /// The gas each call made so far was given (`u64::MAX` when the caller set no limit), in
+    /// the order of [`MockHost::calls_made`].
+    pub fn call_gas(&self) -> Vec<u64> {
+        self.calls.borrow().gas.clone()
     }
 
     /// The first topic (the event's signature hash) of every log emitted so far, in order.
@@ -89,12 +97,13 @@ impl MockHost {
 
     /// # Safety
     /// `to` points to 20 bytes and `data` to `len` bytes.
-    unsafe fn perform(&self, to: *const u8, data: *const u8, len: usize, outs_len: &mut usize) -> u8 {
+    unsafe fn perform(&self, to: *const u8, data: *const u8, len: usize, gas: u64, outs_len: &mut usize) -> u8 {
         let to = Address::from_slice(core::slice::from_raw_parts(to, 20));
         let data = core::slice::from_raw_parts(data, len).to_vec();
         let mut calls = self.calls.borrow_mut();
         let result = calls.mocks.get(&(to, data.clone())).cloned().unwrap_or(Ok(Vec::new()));
         calls.made.push((to, data));
+        calls.gas.push(gas);
         let (status, out) = match result {
             Ok(out) => (0, out),
             Err(out) => (1, out),
@@ -170,16 +179,16 @@ unsafe impl UnsafeCallAccess for MockHost {
         data: *const u8,
         len: usize,
         _value: *const u8,
-        _gas: u64,
+        gas: u64,
         outs_len: &mut usize,
     ) -> u8 {
-        self.perform(to, data, len, outs_len)
+        self.perform(to, data, len, gas, outs_len)
     }
-    unsafe fn static_call_contract(&self, to: *const u8, data: *const u8, len: usize, _gas: u64, outs_len: &mut usize) -> u8 {
-        self.perform(to, data, len, outs_len)
+    unsafe fn static_call_contract(&self, to: *const u8, data: *const u8, len: usize, gas: u64, outs_len: &mut usize) -> u8 {
+        self.perform(to, data, len, gas, outs_len)
     }
-    unsafe fn delegate_call_contract(&self, to: *const u8, data: *const u8, len: usize, _gas: u64, outs_len: &mut usize) -> u8 {
-        self.perform(to, data, len, outs_len)
+    unsafe fn delegate_call_contract(&self, to: *const u8, data: *const u8, len: usize, gas: u64, outs_len: &mut usize) -> u8 {
+        self.perform(to, data, len, gas, outs_len)
     }
 }
 
