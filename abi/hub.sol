@@ -62,6 +62,25 @@ library IAdminFacet {
     }
 }
 
+library IBoostPushFacet {
+    struct DealBoost {
+        address appOwner;
+        uint96 appPrice;
+        address datasetOwner;
+        uint96 datasetPrice;
+        address workerpoolOwner;
+        uint96 workerpoolPrice;
+        address requester;
+        uint96 workerReward;
+        address callback;
+        uint40 deadline;
+        uint16 botFirst;
+        uint16 botSize;
+        bytes3 shortTag;
+        address sponsor;
+    }
+}
+
 library ITaskAccessorsFacet {
     struct Contribution {
         uint8 status;
@@ -108,6 +127,7 @@ interface IHub {
     error NotContractOwner(address _user, address _contractOwner);
     error OperationFailed();
     error RemoveFacetAddressMustBeZeroAddress(address _facetAddress);
+    error SafeCastOverflowedUintDowncast(uint8 bits, uint256 value);
     error UnsupportedOperation(bytes4 selector);
 
     event AccurateContribution(address indexed worker, bytes32 indexed taskid);
@@ -122,13 +142,16 @@ interface IHub {
     event ClosedWorkerpoolOrder(bytes32 workerpoolHash);
     event CreateCategory(uint256 catid, string name, string description, uint256 workClockTimeRef);
     event DealSponsored(bytes32 dealId, address sponsor);
+    event DealSponsoredBoost(bytes32 dealId, address sponsor);
     event DiamondCut((address, uint8, bytes4[])[] _diamondCut, address _init, bytes _calldata);
     event FaultyContribution(address indexed worker, bytes32 indexed taskid);
     event Lock(address owner, uint256 amount);
     event OrdersMatched(bytes32 dealid, bytes32 appHash, bytes32 datasetHash, bytes32 workerpoolHash, bytes32 requestHash, uint256 volume);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+    event ResultPushedBoost(bytes32 dealId, uint256 index, bytes results);
     event Reward(address owner, uint256 amount, bytes32 ref);
     event SchedulerNotice(address indexed workerpool, bytes32 dealid);
+    event SchedulerNoticeBoost(address indexed workerpool, bytes32 dealId, address app, address dataset, uint256 category, bytes32 tag, string params, address beneficiary);
     event Seize(address owner, uint256 amount, bytes32 ref);
     event SignedAppOrder(bytes32 appHash);
     event SignedDatasetOrder(bytes32 datasetHash);
@@ -162,6 +185,7 @@ interface IHub {
     function changeRegistries(address app_registry, address dataset_registry, address workerpool_registry) external;
     function claim(bytes32 task_id) external;
     function claimArray(bytes32[] memory task_ids) external returns (bool);
+    function claimBoost(bytes32 deal_id, uint256 index) external;
     function computeDealVolume((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory appOrder, (address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory datasetOrder, (address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes) memory workerpoolOrder, (address, uint256, address, uint256, address, uint256, address, uint256, bytes32, uint256, uint256, address, address, string, bytes32, bytes) memory requestOrder) external view returns (uint256);
     function configure(address token, string memory name, string memory symbol, uint8 decimals, address app_registry, address dataset_registry, address workerpool_registry, address v3_iexec_hub) external;
     function contribute(bytes32 task_id, bytes32 result_hash, bytes32 result_seal, address enclave_challenge, bytes memory enclave_sign, bytes memory authorization_sign) external;
@@ -199,8 +223,10 @@ interface IHub {
     function manageRequestOrder(((address, uint256, address, uint256, address, uint256, address, uint256, bytes32, uint256, uint256, address, address, string, bytes32, bytes), uint8, bytes) memory) external;
     function manageWorkerpoolOrder(((address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes), uint8, bytes) memory) external;
     function matchOrders((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory, (address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory, (address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes) memory, (address, uint256, address, uint256, address, uint256, address, uint256, bytes32, uint256, uint256, address, address, string, bytes32, bytes) memory) external returns (bytes32);
+    function matchOrdersBoost((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory appOrder, (address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory datasetOrder, (address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes) memory workerpoolOrder, (address, uint256, address, uint256, address, uint256, address, uint256, bytes32, uint256, uint256, address, address, string, bytes32, bytes) memory requestOrder) external returns (bytes32);
     function name() external view returns (string memory);
     function owner() external view returns (address);
+    function pushResultBoost(bytes32 deal_id, uint256 index, bytes memory results, bytes memory results_callback, bytes memory authorization_sign, address enclave_challenge, bytes memory enclave_sign) external;
     function receiveApproval(address sender, uint256 amount, address token, bytes memory data) external returns (bool);
     function recover() external returns (uint256);
     function reopen(bytes32 task_id) external;
@@ -210,6 +236,7 @@ interface IHub {
     function setCallbackGas(uint256 callback_gas) external;
     function setTeeBroker(address teebroker) external;
     function sponsorMatchOrders((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory, (address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory, (address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes) memory, (address, uint256, address, uint256, address, uint256, address, uint256, bytes32, uint256, uint256, address, address, string, bytes32, bytes) memory) external returns (bytes32);
+    function sponsorMatchOrdersBoost((address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory appOrder, (address, uint256, uint256, bytes32, address, address, address, bytes32, bytes) memory datasetOrder, (address, uint256, uint256, bytes32, uint256, uint256, address, address, address, bytes32, bytes) memory workerpoolOrder, (address, uint256, address, uint256, address, uint256, address, uint256, bytes32, uint256, uint256, address, address, string, bytes32, bytes) memory requestOrder) external returns (bytes32);
     function supportsInterface(bytes4 interface_id) external view returns (bool);
     function symbol() external view returns (string memory);
     function teebroker() external view returns (address);
@@ -235,6 +262,7 @@ interface IHub {
     function viewDeal(bytes32 id) external view returns (IAccessorsFacet.Deal memory);
     function viewDealABILegacy_pt1(bytes32 id) external view returns (address, address, uint256, address, address, uint256, address, address, uint256);
     function viewDealABILegacy_pt2(bytes32 id) external view returns (uint256, bytes32, address, address, address, string memory);
+    function viewDealBoost(bytes32 id) external view returns (IBoostPushFacet.DealBoost memory);
     function viewPresigned(bytes32 id) external view returns (address);
     function viewScore(address worker) external view returns (uint256);
     function viewTask(bytes32 id) external view returns (ITaskAccessorsFacet.Task memory);

@@ -157,9 +157,12 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
 /// Name of the hub's merged ABI in `abi/`.
 const HUB: &str = "hub";
 
-/// What the hub (router + every facet) must expose: PoCo's full interface and the diamond's.
+/// What the hub (router + every facet) must expose: PoCo's full interface, PoCo Boost's and
+/// the diamond's.
 const HUB_REFERENCES: &[&str] = &[
     "required/IexecInterfaceToken.json",
+    "required/IexecPocoBoostFacet.json",
+    "required/IexecPocoBoostAccessorsFacet.json",
     "required/DiamondCutFacet.json",
     "required/DiamondLoupeFacet.json",
     "required/OwnershipFacet.json",
