@@ -246,18 +246,36 @@ impl TaskTimes {
     /// (0: none). `Panic(0x11)` ([`PocoError::ArithmeticOverflow`]) where PoCo's `initialize`
     /// overflows.
     pub fn of(vm: &VM, deal: &DealRecord, consensus_time: &U256) -> PocoResult<Self> {
-        let timeref = category_time_ref(vm, deal.category.get().to::<u64>());
+        let timeref = deal_time_ref(vm, deal);
         let start = U256::from(deal.start_time.get());
         Ok(Self {
             timeref,
             contribution_deadline: contribution_deadline(&start, &timeref)?,
-            reveal_deadline: if consensus_time.is_zero() {
-                U256::ZERO
-            } else {
-                reveal_deadline(consensus_time, &timeref)?
-            },
+            reveal_deadline: reveal_deadline_at(consensus_time, &timeref)?,
             final_deadline: final_deadline(&start, &timeref)?,
         })
+    }
+}
+
+/// The deal category's `workClockTimeRef`.
+fn deal_time_ref(vm: &VM, deal: &DealRecord) -> U256 {
+    category_time_ref(vm, deal.category.get().to::<u64>())
+}
+
+/// `revealDeadline` of a consensus reached at `consensus_time` (0: none, deadline 0).
+fn reveal_deadline_at(consensus_time: &U256, timeref: &U256) -> PocoResult<U256> {
+    if consensus_time.is_zero() {
+        Ok(U256::ZERO)
+    } else {
+        reveal_deadline(consensus_time, timeref)
+    }
+}
+
+impl TaskRecord {
+    /// `revealDeadline` alone: `reveal` needs no other deadline, so it reads neither the
+    /// deal's start time nor computes the others.
+    pub fn reveal_deadline(&self, vm: &VM, deal: &DealRecord) -> PocoResult<U256> {
+        reveal_deadline_at(&self.consensus_time(), &deal_time_ref(vm, deal))
     }
 }
 

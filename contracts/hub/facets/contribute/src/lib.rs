@@ -1,12 +1,11 @@
 //! The contribute facet of the PoCo hub: the Proof-of-Contribution vote of `IexecPoco2Facet` —
-//! `contribute`, `reveal` and `reopen`.
+//! `contribute` and `reopen` (`reveal` is the reveal facet's).
 //!
 //! - `contribute`: a worker the scheduler authorized (or the TEE broker, for an enclave)
 //!   commits to a result hash and seal and locks its stake; its score gives its weight,
 //!   the weights of agreeing workers multiply into their group, and when one group's
 //!   credibility passes the deal's trust (`group · trust > total · (trust − 1)`) the task
 //!   turns REVEALING with a reveal deadline of `2 · timeref`.
-//! - `reveal`: a winner proves it knows the digest behind its hash and seal.
 //! - `reopen`: the scheduler rejects a consensus nobody revealed once the reveal deadline
 //!   passed; the task is ACTIVE again, the rejected workers can never contribute again.
 //!
@@ -31,14 +30,13 @@ use poco_core::{
         contribution_log_weight, group_weight_delta, is_consensus_reached, is_consensus_winner, total_after_reopen,
         worker_weight,
     },
-    lifecycle::{can_contribute, can_reopen, can_reveal},
-    messages::{result_hash, result_seal},
+    lifecycle::{can_contribute, can_reopen},
     status::{ContributionStatusEnum, TaskStatusEnum},
     PocoError,
 };
 use poco_hub_base::{
     escrow, log, poco_storage, revert,
-    task::{check_contribution_authorization, require, to_u48, TaskConsensus, TaskContribute, TaskReopen, TaskReveal},
+    task::{check_contribution_authorization, require, to_u48, TaskConsensus, TaskContribute, TaskReopen},
 };
 use stylus_sdk::{host::VM, prelude::*};
 
@@ -146,39 +144,6 @@ fn contribute(
     Ok(())
 }
 
-/// The sender reveals the digest behind its winning contribution.
-///
-/// PoCo: contracts/facets/IexecPoco2Facet.sol, reveal
-fn reveal(vm: &VM, task_id: B256, digest: B256) -> Result<(), Vec<u8>> {
-    let worker = vm.msg_sender();
-    let now = U256::from(vm.block_timestamp());
-    let mut s = poco_storage(vm);
-    let task = s.tasks.getter(task_id);
-    let status = task.status();
-    require(status == TaskStatusEnum::REVEALING)?;
-    let deal = s.deals.getter(task.deal_id.get());
-    let times = task.times(vm, &deal).map_err(revert::poco)?;
-    require(can_reveal(status, &times.reveal_deadline, &now))?;
-    {
-        let contributions = s.contributions.getter(task_id);
-        let contribution = contributions.getter(worker);
-        require(contribution.status.get() == status_u8(ContributionStatusEnum::CONTRIBUTED))?;
-        let hash = contribution.result_hash.get();
-        require(hash == task.consensus_value.get())?;
-        require(hash == result_hash(&task_id, &digest))?;
-        require(contribution.result_seal.get() == result_seal(&worker, &task_id, &digest))?;
-    }
-    let reveals = task.reveal_counter() + 1;
-    drop((task, deal));
-
-    s.contributions.setter(task_id).setter(worker).status.set(status_u8(ContributionStatusEnum::PROVED));
-    let mut task = s.tasks.setter(task_id);
-    task.reveal_counter.set(to_u48(reveals)?);
-    task.result_digest.set(digest);
-    log::emit(vm, &[TaskReveal::SIGNATURE_HASH, task_id, worker.into_word()], &[digest.0]);
-    Ok(())
-}
-
 /// The scheduler rejects an unrevealed consensus.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, reopen
@@ -260,20 +225,6 @@ impl ContributeFacet {
         authorization_sign: Bytes,
     ) -> Result<(), Vec<u8>> {
         contribute(self.vm(), task_id, result_hash, result_seal, enclave_challenge, &enclave_sign, &authorization_sign)
-    }
-
-    /// The sender proves its winning contribution: `result_digest` must give back the
-    /// contribution's hash and seal.
-    ///
-    /// # Errors
-    /// A bare revert when the task is not REVEALING, the reveal deadline has passed, the
-    /// sender's contribution is not CONTRIBUTED or not the consensus, or the digest does not
-    /// match its hash or seal.
-    ///
-    /// # Events
-    /// `TaskReveal(taskid, worker, digest)`.
-    pub fn reveal(&mut self, task_id: B256, result_digest: B256) -> Result<(), Vec<u8>> {
-        reveal(self.vm(), task_id, result_digest)
     }
 
     /// The scheduler rejects a consensus nobody revealed: its workers become REJECTED (their

@@ -1,6 +1,7 @@
 //! Test support shared with the finalize facet's tests (feature `testing`): a matched deal
 //! with task 0 initialized, and each move of its workers and scheduler through the real
-//! facets.
+//! facets (tasks, contribute, reveal). The reveal facet's tests live in this crate's
+//! `tests`, beside the vote they prove.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
 
@@ -77,7 +78,7 @@ impl Lifecycle {
     /// Worker `i` reveals `digest(n)`.
     pub fn reveal(&self, i: usize, n: u8) -> Result<(), Vec<u8>> {
         self.d.from(self.worker(i).address);
-        ContributeFacet::from(&self.d.host).reveal(self.task, digest(n))
+        poco_facet_reveal::RevealFacet::from(&self.d.host).reveal(self.task, digest(n))
     }
 
     /// `reopen` sent by `sender`.

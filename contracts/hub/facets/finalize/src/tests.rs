@@ -189,7 +189,7 @@ fn the_callback_receives_the_callback_data_with_the_configured_gas() {
             auth.into(),
         )
         .unwrap();
-    poco_facet_contribute::ContributeFacet::from(&l.d.host).reveal(l.task, n_digest).unwrap();
+    poco_facet_reveal::RevealFacet::from(&l.d.host).reveal(l.task, n_digest).unwrap();
     assert_eq!(finalize(&l, &[]), Err(vec![]), "a deal with a callback needs its data");
     assert_eq!(finalize(&l, b"other"), Err(vec![]));
     // A reverting callback does not fail the finalization.
@@ -213,7 +213,7 @@ fn too_little_gas_after_the_callback_is_pocos_assert() {
     facet()
         .contribute(l.task, result_hash(&l.task, &n), poco_core::messages::result_seal(&w, &l.task, &n), Address::ZERO, Bytes::new(), auth.into())
         .unwrap();
-    facet().reveal(l.task, n).unwrap();
+    poco_facet_reveal::RevealFacet::from(&l.d.host).reveal(l.task, n).unwrap();
     // `gasleft() > callbackgas / 63` must hold: 200,000 / 63 = 3174.
     l.d.host.vm.set_gas_left(3174);
     assert_eq!(finalize(&l, &data), Err(Panic { code: u(0x01) }.abi_encode()));
