@@ -37,25 +37,52 @@ fn static_call(vm: &VM, to: Address, calldata: &[u8]) -> Option<Vec<u8>> {
     unsafe { RawCall::new_static(vm).flush_storage_cache().call(to, calldata) }.ok()
 }
 
+/// The first word of a call's answer; empty revert data when there is none.
+///
+/// Why revert: PoCo's `try … returns (T)` catches the callee's revert, but its `catch` does
+/// not catch a failure to ABI-decode the answer, which reverts the whole call without data.
+fn answer_word(answer: &[u8]) -> Result<[u8; 32], Vec<u8>> {
+    answer.get(..32).and_then(|w| w.try_into().ok()).ok_or_else(revert::bare)
+}
+
+/// An answer decoded as Solidity decodes a `bytes4`: a word whose 28 low bytes are zero.
+fn decode_bytes4(answer: &[u8]) -> Result<[u8; 4], Vec<u8>> {
+    let word = answer_word(answer)?;
+    match word.split_first_chunk::<4>() {
+        Some((value, rest)) if rest.iter().all(|b| *b == 0) => Ok(*value),
+        _ => Err(revert::bare()),
+    }
+}
+
+/// An answer decoded as Solidity decodes a `bool`: the word 0 or 1.
+fn decode_bool(answer: &[u8]) -> Result<bool, Vec<u8>> {
+    let word = answer_word(answer)?;
+    if word[..31].iter().any(|b| *b != 0) || word[31] > 1 {
+        return Err(revert::bare());
+    }
+    Ok(word[31] == 1)
+}
+
 /// Whether `signature` is `account`'s signature of `hash`.
 ///
-/// Contract accounts answer through ERC-1271 (any signature length; a revert or any other
-/// answer is "no"). EOAs: the signature is recovered, and the result is `recovered ==
-/// account` — so, as in PoCo, an unrecoverable 64/65-byte signature "signs" for
-/// `address(0)`.
+/// Contract accounts answer through ERC-1271 (any signature length): a revert is "no", a
+/// `bytes4` answer is "yes" when it is the magic value. EOAs: the signature is recovered,
+/// and the result is `recovered == account` — so, as in PoCo, an unrecoverable 64/65-byte
+/// signature "signs" for `address(0)`.
 ///
 /// # Errors
-/// `invalid-signature-format` when an EOA's signature is neither 64 nor 65 bytes.
+/// `invalid-signature-format` when an EOA's signature is neither 64 nor 65 bytes; empty
+/// revert data when a contract's answer does not decode as a `bytes4` (empty, shorter than
+/// a word, or non-zero low bytes): Solidity's `try/catch` does not catch a decoding failure.
 ///
 /// PoCo: contracts/abstract/SignatureVerifier.sol, _verifySignature
 pub fn verify_signature(vm: &VM, account: Address, hash: B256, signature: &[u8]) -> Result<bool, Vec<u8>> {
     if vm.code_size(account) > 0 {
         let call = isValidSignatureCall { hash, signature: signature.to_vec().into() };
-        let answer = static_call(vm, account, &call.abi_encode());
-        // Solidity decodes the bytes4 strictly: 32 bytes, the 28 low bytes zero.
-        return Ok(answer.is_some_and(|r| {
-            r.len() >= 32 && r[..4] == ERC1271_MAGIC && r[4..32].iter().all(|b| *b == 0)
-        }));
+        return match static_call(vm, account, &call.abi_encode()) {
+            None => Ok(false),
+            Some(answer) => Ok(decode_bytes4(&answer)? == ERC1271_MAGIC),
+        };
     }
     let recovered = match parse_signature(signature) {
         Ok(sig) => {
@@ -103,16 +130,21 @@ pub fn verify_eth_signed_message(vm: &VM, account: Address, message_hash: B256, 
 /// ERC-734 identity in which the account's key has the group-member purpose (a revert or a
 /// non-contract restriction is "no").
 ///
+/// # Errors
+/// Empty revert data when the identity's answer does not decode as a `bool` (empty, shorter
+/// than a word, or a word other than 0 and 1): PoCo's `catch` does not catch it either.
+///
 /// PoCo: contracts/abstract/SignatureVerifier.sol, _isAccountAuthorizedByRestriction
-pub fn is_authorized_by_restriction(vm: &VM, restriction: Address, account: Address) -> bool {
+pub fn is_authorized_by_restriction(vm: &VM, restriction: Address, account: Address) -> Result<bool, Vec<u8>> {
     if restriction_allows(&restriction, &account) {
-        return true;
+        return Ok(true);
     }
     if vm.code_size(restriction) == 0 {
-        return false;
+        return Ok(false);
     }
     let call = keyHasPurposeCall { key: restriction_group_key(&account), purpose: U256::from(GROUPMEMBER_PURPOSE) };
-    static_call(vm, restriction, &call.abi_encode())
-        .and_then(|r| keyHasPurposeCall::abi_decode_returns_validate(&r).ok())
-        .unwrap_or(false)
+    match static_call(vm, restriction, &call.abi_encode()) {
+        None => Ok(false),
+        Some(answer) => decode_bool(&answer),
+    }
 }

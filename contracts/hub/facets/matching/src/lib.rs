@@ -154,7 +154,7 @@ fn match_orders(
     let tag = check_orders_compatibility(app, dataset, workerpool, request, &category_count).map_err(revert::poco)?;
     // 0x12..0x1b: restrictions (ERC-734 groups called only when not trivially satisfied).
     for check in match_restrictions(app, dataset, workerpool, request) {
-        if !is_authorized_by_restriction(vm, check.restriction, check.account) {
+        if !is_authorized_by_restriction(vm, check.restriction, check.account)? {
             return Err(revert::poco(check.error));
         }
     }
@@ -303,7 +303,7 @@ fn assert_dataset_deal_compatibility(vm: &VM, dataset_order: &DatasetOrder, deal
     deal.app.pointer = record.app.get();
     deal.workerpool.pointer = record.workerpool.get();
     for check in dataset_deal_restrictions(dataset_order, &deal) {
-        if !is_authorized_by_restriction(vm, check.restriction, check.account) {
+        if !is_authorized_by_restriction(vm, check.restriction, check.account)? {
             return Err(revert::poco(check.error));
         }
     }

@@ -650,6 +650,93 @@ fn erc1271_requester() {
     assert_eq!(f.storage().deals.getter(dealid).to_deal().sponsor, WALLET);
 }
 
+impl Fixture {
+    /// What a refused match must leave as it was: the balances of everyone who could pay,
+    /// the four consumed volumes and the first deal's id slot.
+    fn state(&self) -> Vec<U256> {
+        let s = self.storage();
+        let mut out = Vec::new();
+        for a in [self.requester.address, self.workerpool_owner.address, WALLET, SPONSOR, HUB] {
+            let (balance, frozen) = self.balance(a);
+            out.extend([balance, frozen]);
+        }
+        for h in self.hashes() {
+            out.push(s.consumed.get(h));
+        }
+        out.push(U256::from(s.deals.getter(deal_id(&self.hashes()[3], &U256::ZERO)).bot_size.get()));
+        out
+    }
+}
+
+/// PoCo's `try isValidSignature(..) returns (bytes4 result)` catches a revert (false) but
+/// not an answer that does not decode as a `bytes4`: the whole match reverts without data
+/// (issue 9, item 1). A longer answer decodes (Solidity ignores trailing return data).
+#[test]
+fn erc1271_answers_that_do_not_decode_revert_without_data() {
+    let mut magic = vec![0u8; 32];
+    magic[..4].copy_from_slice(&[0x16, 0x26, 0xba, 0x7e]);
+    let mut dirty = magic.clone();
+    dirty[31] = 1;
+    let mut f = Fixture::new();
+    f.request.requester = WALLET;
+    f.host.set_contract(WALLET);
+    {
+        let vm = f.host.handle();
+        escrow::mint(&vm, &mut poco_storage(&vm), WALLET, U256::from(100)).unwrap();
+    }
+    f.sign_all();
+    f.request.sign = b"wallet".to_vec().into();
+    let ask = isValidSignatureCall { hash: f.hashes()[3], signature: f.request.sign.clone() }.abi_encode();
+    let before = f.state();
+    for answer in [vec![], magic[..4].to_vec(), magic[..31].to_vec(), dirty] {
+        f.host.mock(WALLET, ask.clone(), Ok(answer.clone()));
+        f.host.vm.clear_mocks();
+        assert_eq!(f.run(), Err(vec![]), "answer {answer:02x?}");
+        assert!(f.host.vm.get_emitted_logs().is_empty());
+        assert_eq!(f.state(), before);
+    }
+    // A revert is caught: "not signed".
+    f.host.mock(WALLET, ask.clone(), Err(b"nope".to_vec()));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x50")));
+    assert_eq!(f.state(), before);
+    // Trailing bytes after a clean word are ignored, as Solidity's decoder does.
+    let mut long = magic.clone();
+    long.extend([0xff; 32]);
+    f.host.mock(WALLET, ask, Ok(long));
+    f.run().unwrap();
+}
+
+/// The same for an ERC-734 identity used as a restriction: a `bool` other than 0/1, a short
+/// or an empty answer reverts without data instead of failing the restriction (item 2).
+#[test]
+fn erc734_answers_that_do_not_decode_revert_without_data() {
+    let key = |a: Address| keyHasPurposeCall { key: a.into_word(), purpose: U256::from(4) }.abi_encode();
+    let mut f = Fixture::new();
+    f.host.set_contract(GROUP);
+    f.workerpool.apprestrict = GROUP;
+    f.sign_all();
+    let before = f.state();
+    let mut dirty = word(1);
+    dirty[0] = 1;
+    for answer in [vec![], word(2), word(1)[..31].to_vec(), dirty] {
+        f.host.mock(GROUP, key(APP), Ok(answer.clone()));
+        f.host.vm.clear_mocks();
+        assert_eq!(f.run(), Err(vec![]), "answer {answer:02x?}");
+        assert!(f.host.vm.get_emitted_logs().is_empty());
+        assert_eq!(f.state(), before);
+    }
+    // An identity without the key answers false (0x19); a revert is false too.
+    f.host.mock(GROUP, key(APP), Ok(word(0)));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x19")));
+    f.host.mock(GROUP, key(APP), Err(vec![]));
+    assert_eq!(f.run(), Err(reason("iExecV5-matchOrders-0x19")));
+    assert_eq!(f.state(), before);
+    let mut long = word(1);
+    long.extend([0xff; 7]);
+    f.host.mock(GROUP, key(APP), Ok(long));
+    f.run().unwrap();
+}
+
 #[test]
 fn compute_deal_volume_previews_the_match() {
     let mut f = Fixture::new();

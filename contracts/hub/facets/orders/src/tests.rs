@@ -246,6 +246,35 @@ fn erc1271_owner_accepts_or_rejects() {
     assert_eq!(facet.verify_signature(WALLET, op_hash, b"no".to_vec().into()), Ok(false));
 }
 
+/// An ERC-1271 answer that does not decode as a `bytes4` reverts without data, in the
+/// views and in `manage*Order`, as PoCo's `try/catch` does not catch decoding failures
+/// (issue 9, item 1); a revert stays "not signed".
+#[test]
+fn erc1271_answers_that_do_not_decode_revert_without_data() {
+    let (host, mut facet, domain) = setup();
+    mock_owner(&host, WORKERPOOL, WALLET);
+    host.set_contract(WALLET);
+    let order = WorkerpoolOrder { workerpool: WORKERPOOL, volume: U256::from(2), ..Default::default() };
+    let op = WorkerpoolOrderOperation { order: order.clone(), operation: 0, sign: Bytes::from_static(b"sig") };
+    let op_hash = op.typed_data_hash(&domain);
+    let ask = isValidSignatureCall { hash: op_hash, signature: op.sign.clone() }.abi_encode();
+    let mut dirty = vec![0u8; 32];
+    dirty[..4].copy_from_slice(&[0x16, 0x26, 0xba, 0x7e]);
+    dirty[4] = 1;
+    host.vm.set_sender(STRANGER);
+    for answer in [vec![], vec![0x16, 0x26, 0xba, 0x7e], dirty] {
+        host.mock(WALLET, ask.clone(), Ok(answer.clone()));
+        host.vm.clear_mocks();
+        assert_eq!(facet.verify_signature(WALLET, op_hash, op.sign.clone()), Err(vec![]), "{answer:02x?}");
+        assert_eq!(facet.verify_presignature_or_signature(WALLET, op_hash, op.sign.clone()), Err(vec![]));
+        assert_eq!(facet.manage_workerpool_order(op.clone()), Err(vec![]));
+        assert_eq!(poco_storage(&host.handle()).presigned.get(order.typed_data_hash(&domain)), Address::ZERO);
+        assert!(host.vm.get_emitted_logs().is_empty());
+    }
+    host.mock(WALLET, ask, Err(vec![]));
+    assert_eq!(facet.verify_signature(WALLET, op_hash, op.sign.clone()), Ok(false));
+}
+
 #[test]
 fn operation_out_of_enum_range_reverts_without_data() {
     let (host, mut facet, domain) = setup();
