@@ -6,8 +6,13 @@
 pub enum PocoError {
     /// Solidity ≥ 0.8 checked arithmetic over- or underflowed: PoCo reverts `Panic(0x11)`.
     ArithmeticOverflow,
-    /// Division (or `Math.mulDiv`) by zero: PoCo reverts `Panic(0x12)`.
+    /// Division (or `Math.mulDiv` of a product below 2^256) by zero: PoCo reverts
+    /// `Panic(0x12)`.
     DivisionByZero,
+    /// OpenZeppelin 5.0's `Math.mulDiv` (PoCo pins 5.0.2) whose result does not fit in 256
+    /// bits, or whose product reaches 2^256 with a zero denominator: it reverts with its
+    /// custom error `MathOverflowedMulDiv()`, not a panic.
+    MathOverflowedMulDiv,
     /// `require(condition, reason)`: PoCo reverts `Error(reason)`; the reason is one of
     /// [`crate::reasons`].
     Reason(&'static str),
@@ -23,7 +28,7 @@ impl PocoError {
         match self {
             Self::ArithmeticOverflow => Some(0x11),
             Self::DivisionByZero => Some(0x12),
-            Self::Reason(_) | Self::IncompatibleDatasetOrder(_) => None,
+            Self::MathOverflowedMulDiv | Self::Reason(_) | Self::IncompatibleDatasetOrder(_) => None,
         }
     }
 
@@ -31,7 +36,7 @@ impl PocoError {
     pub const fn reason(&self) -> Option<&'static str> {
         match self {
             Self::Reason(r) | Self::IncompatibleDatasetOrder(r) => Some(r),
-            Self::ArithmeticOverflow | Self::DivisionByZero => None,
+            Self::ArithmeticOverflow | Self::DivisionByZero | Self::MathOverflowedMulDiv => None,
         }
     }
 }

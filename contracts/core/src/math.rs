@@ -53,26 +53,33 @@ pub fn div_small(value: &U256, divisor: u32) -> PocoResult<U256> {
     Ok(div_rem_u32(value, divisor).0)
 }
 
-/// `floor(a * b / denominator)` with a 512-bit intermediate product, as OpenZeppelin's
-/// `Math.mulDiv`: reverts on a zero denominator (Panic 0x12) and when the result does not fit
-/// in 256 bits. Written without ruint's generic division to keep contracts small.
+/// `floor(a * b / denominator)` with a 512-bit intermediate product, as OpenZeppelin 5.0's
+/// `Math.mulDiv`, with its two failure shapes in its order: a product below 2^256 is
+/// divided with Solidity's checked `/` (a zero denominator panics 0x12); a wider product
+/// reverts `MathOverflowedMulDiv()` when `denominator <= high word` (the result would not fit,
+/// and a zero denominator lands here too). Written without ruint's generic division to keep
+/// contracts small.
 ///
-/// PoCo: @openzeppelin/contracts/utils/math/Math.sol, mulDiv
+/// Where PoCo calls it (`distributeRewards`: `mulDiv(workersReward, weight,
+/// totalLogWeight)` with `weight <= totalLogWeight`; the score decay `mulDiv(score, 2, 3)`)
+/// the result never exceeds an operand, so the hub cannot reach the error; the shape is
+/// kept so that the rule is OpenZeppelin's for any caller.
+///
+/// PoCo: @openzeppelin/contracts/utils/math/Math.sol (5.0.2), mulDiv
 pub fn mul_div(a: U256, b: U256, denominator: U256) -> PocoResult<U256> {
-    if denominator.is_zero() {
-        return Err(PocoError::DivisionByZero);
-    }
     let product: Uint<512, 8> = a.widening_mul(b);
     let limbs = product.as_limbs();
     let lo = U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]);
     let hi = U256::from_limbs([limbs[4], limbs[5], limbs[6], limbs[7]]);
-    if hi >= denominator {
-        return Err(PocoError::ArithmeticOverflow);
-    }
     if hi.is_zero() {
+        if denominator.is_zero() {
+            return Err(PocoError::DivisionByZero);
+        }
         if let Ok(small) = u32::try_from(denominator) {
             return Ok(div_rem_u32(&lo, small).0);
         }
+    } else if denominator <= hi {
+        return Err(PocoError::MathOverflowedMulDiv);
     }
     Ok(div_wide(hi, &lo, &denominator))
 }
@@ -111,13 +118,25 @@ mod tests {
             Ok(U256::MAX >> 1)
         );
         assert_eq!(
-            mul_div(U256::MAX, U256::from(2), U256::from(1)),
-            Err(PocoError::ArithmeticOverflow)
-        );
-        assert_eq!(
             mul_div(U256::from(1), U256::from(1), U256::ZERO),
             Err(PocoError::DivisionByZero)
         );
+        assert_eq!(mul_div(U256::ZERO, U256::MAX, U256::ZERO), Err(PocoError::DivisionByZero));
+    }
+
+    /// OpenZeppelin 5.0.2 reverts `MathOverflowedMulDiv()` (not a panic) when the result
+    /// does not fit, and also for a zero denominator once the product reaches 2^256 (its
+    /// `denominator <= prod1` test comes before any division).
+    #[test]
+    fn mul_div_overflow_is_openzeppelins_custom_error() {
+        let overflow = Err(PocoError::MathOverflowedMulDiv);
+        assert_eq!(mul_div(U256::MAX, U256::from(2), U256::from(1)), overflow);
+        assert_eq!(mul_div(U256::MAX, U256::MAX, U256::MAX - U256::from(1)), overflow);
+        assert_eq!(mul_div(U256::MAX, U256::from(2), U256::ZERO), overflow);
+        // The high word equal to the denominator overflows; one more fits.
+        let hi = U256::from(1); // MAX * 2 = 2^257 - 2: high word 1
+        assert_eq!(mul_div(U256::MAX, U256::from(2), hi), overflow);
+        assert_eq!(mul_div(U256::MAX, U256::from(2), hi + U256::from(1)), Ok(U256::MAX));
     }
 
     #[test]
@@ -177,7 +196,7 @@ mod tests {
             proptest::prop_assume!(!d.is_zero());
             let wide = |x: U256| Uint::<512, 8>::from(x);
             let q = (wide(a) * wide(b)) / wide(d);
-            let expected = if q > wide(U256::MAX) { Err(PocoError::ArithmeticOverflow) } else { Ok(U256::from_limbs([q.as_limbs()[0], q.as_limbs()[1], q.as_limbs()[2], q.as_limbs()[3]])) };
+            let expected = if q > wide(U256::MAX) { Err(PocoError::MathOverflowedMulDiv) } else { Ok(U256::from_limbs([q.as_limbs()[0], q.as_limbs()[1], q.as_limbs()[2], q.as_limbs()[3]])) };
             proptest::prop_assert_eq!(mul_div(a, b, d), expected);
         }
 
@@ -200,7 +219,7 @@ mod tests {
                     proptest::prop_assert!(ab < (wide(q) + wide(U256::from(1))) * wide(d));
                 }
                 Err(e) => {
-                    proptest::prop_assert_eq!(e, PocoError::ArithmeticOverflow);
+                    proptest::prop_assert_eq!(e, PocoError::MathOverflowedMulDiv);
                     proptest::prop_assert!(ab / wide(d) > wide(U256::MAX));
                 }
             }

@@ -12,6 +12,11 @@ sol! {
     /// PoCo: contracts/interfaces/IexecPoco1Errors.sol, IncompatibleDatasetOrder
     #[sol(abi)]
     error IncompatibleDatasetOrder(string reason);
+
+    /// OpenZeppelin 5.0's `Math.mulDiv` result beyond 256 bits.
+    ///
+    /// PoCo: @openzeppelin/contracts/utils/math/Math.sol (5.0.2), MathOverflowedMulDiv
+    error MathOverflowedMulDiv();
 }
 
 /// Selector of `Error(string)`.
@@ -58,6 +63,7 @@ pub fn poco(error: PocoError) -> Vec<u8> {
     match error {
         PocoError::ArithmeticOverflow => panic(0x11),
         PocoError::DivisionByZero => panic(0x12),
+        PocoError::MathOverflowedMulDiv => MathOverflowedMulDiv::SELECTOR.to_vec(),
         PocoError::Reason(r) => reason(r),
         PocoError::IncompatibleDatasetOrder(r) => string_error(IncompatibleDatasetOrder::SELECTOR, r),
     }
@@ -101,6 +107,11 @@ mod tests {
         assert_eq!(poco(PocoError::ArithmeticOverflow), panic(0x11));
         assert_eq!(poco(PocoError::DivisionByZero), panic(0x12));
         assert_eq!(poco(PocoError::Reason("r")), reason("r"));
+        assert_eq!(poco(PocoError::MathOverflowedMulDiv), MathOverflowedMulDiv {}.abi_encode());
+        assert_eq!(
+            poco(PocoError::MathOverflowedMulDiv)[..],
+            alloy_primitives::keccak256("MathOverflowedMulDiv()")[..4]
+        );
         let custom = poco(PocoError::IncompatibleDatasetOrder("Deal not found"));
         assert_eq!(custom, IncompatibleDatasetOrder { reason: "Deal not found".into() }.abi_encode());
         assert_eq!(custom[..4], IncompatibleDatasetOrder::SELECTOR);
