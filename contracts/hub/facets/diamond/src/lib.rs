@@ -14,9 +14,9 @@
 
 extern crate alloc;
 
-use alloc::{string::String, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 
-use alloy_primitives::{aliases::U96, Address, Bytes, FixedBytes, U256};
+use alloy_primitives::{aliases::U16, Address, Bytes, FixedBytes};
 use alloy_sol_types::SolError;
 use poco_hub_base::diamond::{
     self, diamond_storage, CannotAddFunctionToDiamondThatAlreadyExists, CannotAddSelectorsToZeroAddress,
@@ -26,6 +26,7 @@ use poco_hub_base::diamond::{
     InitializationFunctionReverted, NoBytecodeAtAddress, NoSelectorsProvidedForFacetForCut,
     RemoveFacetAddressMustBeZeroAddress,
 };
+use poco_hub_base::revert;
 use stylus_sdk::{call::RawCall, prelude::*};
 
 /// `FacetCutAction.Add`.
@@ -56,15 +57,22 @@ impl DiamondFacet {
     /// * `calldata` - its calldata.
     ///
     /// # Errors
-    /// `NotContractOwner`, `NoSelectorsProvidedForFacetForCut`, `IncorrectFacetCutAction`,
-    /// the add/replace/remove errors of the diamond, `NoBytecodeAtAddress`, and the init's
-    /// revert data or `InitializationFunctionReverted`.
+    /// `NotContractOwner`; empty revert data when an action is not 0, 1 or 2 (Solidity's
+    /// enum decoding: `IncorrectFacetCutAction` cannot be reached, as in diamond-1);
+    /// `NoSelectorsProvidedForFacetForCut`, the add/replace/remove errors of the diamond,
+    /// `NoBytecodeAtAddress`, and the init's revert data or `InitializationFunctionReverted`.
     ///
     /// # Events
     /// `DiamondCut(diamond_cut, init, calldata)`.
     #[selector(name = "diamondCut")]
     pub fn diamond_cut(&mut self, diamond_cut: Vec<FacetCut>, init: Address, calldata: Bytes) -> Result<(), Vec<u8>> {
         diamond::enforce_is_contract_owner(self.vm())?;
+        // `FacetCutAction` is an enum of three values: Solidity's ABI decoder reverts without
+        // data on any other, when `diamondCut` copies the calldata array to memory for
+        // LibDiamond, i.e. after the owner check and before the first cut is applied.
+        if diamond_cut.iter().any(|cut| cut.action > REMOVE) {
+            return Err(Vec::new());
+        }
         for cut in &diamond_cut {
             if cut.functionSelectors.is_empty() {
                 return Err(NoSelectorsProvidedForFacetForCut { _facetAddress: cut.facetAddress }.abi_encode());
@@ -73,6 +81,7 @@ impl DiamondFacet {
                 ADD => self.add_functions(cut.facetAddress, &cut.functionSelectors)?,
                 REPLACE => self.replace_functions(cut.facetAddress, &cut.functionSelectors)?,
                 REMOVE => self.remove_functions(cut.facetAddress, &cut.functionSelectors)?,
+                // Unreachable (actions were checked above), as in LibDiamond.
                 other => return Err(IncorrectFacetCutAction { _action: other }.abi_encode()),
             }
         }
@@ -80,26 +89,39 @@ impl DiamondFacet {
         self.initialize(init, calldata)
     }
 
-    /// Every facet and its selectors.
+    /// Every facet and its selectors, facets in the order their first selector appears in
+    /// the selector list (diamond-1's loupe).
+    ///
+    /// Mudgen: DiamondLoupeFacet.facets
     pub fn facets(&self) -> Vec<Facet> {
-        let ds = diamond_storage(self.vm());
-        (0..ds.facet_addresses.len())
-            .filter_map(|i| ds.facet_addresses.get(i))
-            .map(|facet| Facet { facetAddress: facet, functionSelectors: diamond::selectors_of(self.vm(), facet) })
-            .collect()
+        let mut facets: Vec<Facet> = Vec::new();
+        for (selector, facet) in diamond::selectors_with_facets(self.vm()) {
+            match facets.iter_mut().find(|f| f.facetAddress == facet) {
+                Some(f) => f.functionSelectors.push(selector),
+                None => facets.push(Facet { facetAddress: facet, functionSelectors: vec![selector] }),
+            }
+        }
+        facets
     }
 
-    /// Selectors served by `facet`.
+    /// Selectors served by `facet`, in the order of the selector list.
     #[selector(name = "facetFunctionSelectors")]
     pub fn facet_function_selectors(&self, facet: Address) -> Vec<FixedBytes<4>> {
         diamond::selectors_of(self.vm(), facet)
     }
 
-    /// Every facet address.
+    /// Every facet address, in the order its first selector appears in the selector list.
+    ///
+    /// Mudgen: DiamondLoupeFacet.facetAddresses
     #[selector(name = "facetAddresses")]
     pub fn facet_addresses(&self) -> Vec<Address> {
-        let ds = diamond_storage(self.vm());
-        (0..ds.facet_addresses.len()).filter_map(|i| ds.facet_addresses.get(i)).collect()
+        let mut facets: Vec<Address> = Vec::new();
+        for (_, facet) in diamond::selectors_with_facets(self.vm()) {
+            if !facets.contains(&facet) {
+                facets.push(facet);
+            }
+        }
+        facets
     }
 
     /// The facet serving `selector`, or zero.
@@ -148,16 +170,21 @@ impl DiamondFacet {
         if facet.is_zero() {
             return Err(CannotAddSelectorsToZeroAddress { _selectors: selectors.to_vec() }.abi_encode());
         }
+        // `uint16(ds.selectors.length)`: a truncating conversion, then a checked `++`.
+        let mut count = diamond_storage(self.vm()).selectors.len() as u16;
         self.enforce_has_code(facet, "LibDiamondCut: Add facet has no code")?;
         for selector in selectors {
             if !diamond::facet_of(self.vm(), selector.0).is_zero() {
                 return Err(CannotAddFunctionToDiamondThatAlreadyExists { _selector: *selector }.abi_encode());
             }
-            diamond::add_selector(self.vm(), facet, selector.0);
+            diamond::add_selector_at(self.vm(), facet, selector.0, count);
+            count = count.checked_add(1).ok_or_else(|| revert::panic(0x11))?;
         }
         Ok(())
     }
 
+    /// Points the selectors at `facet`; each keeps its place in the selector list.
+    ///
     /// Mudgen: LibDiamond.replaceFunctions
     fn replace_functions(&mut self, facet: Address, selectors: &[FixedBytes<4>]) -> Result<(), Vec<u8>> {
         if facet.is_zero() {
@@ -178,62 +205,48 @@ impl DiamondFacet {
             if old.is_zero() {
                 return Err(CannotReplaceFunctionThatDoesNotExists { _selector: *selector }.abi_encode());
             }
-            self.remove_selector(old, *selector);
-            diamond::add_selector(self.vm(), facet, selector.0);
+            diamond_storage(self.vm()).selector_to_facet.setter(*selector).facet.set(facet);
         }
         Ok(())
     }
 
+    /// Unlinks the selectors: each one's place in the selector list is taken by the last
+    /// selector, then the list is popped.
+    ///
     /// Mudgen: LibDiamond.removeFunctions
     fn remove_functions(&mut self, facet: Address, selectors: &[FixedBytes<4>]) -> Result<(), Vec<u8>> {
         if !facet.is_zero() {
             return Err(RemoveFacetAddressMustBeZeroAddress { _facetAddress: facet }.abi_encode());
         }
         let this = self.vm().contract_address();
+        let mut ds = diamond_storage(self.vm());
         for selector in selectors {
-            let old = diamond::facet_of(self.vm(), selector.0);
+            let (old, position) = {
+                let record = ds.selector_to_facet.getter(*selector);
+                (record.facet.get(), record.position.get())
+            };
             if old.is_zero() {
                 return Err(CannotRemoveFunctionThatDoesNotExist { _selector: *selector }.abi_encode());
             }
             if old == this {
                 return Err(CannotRemoveImmutableFunction { _selector: *selector }.abi_encode());
             }
-            self.remove_selector(old, *selector);
-        }
-        Ok(())
-    }
-
-    /// Unlinks `selector` from `facet`: swap-and-pop in the facet's selector list, and drop
-    /// the facet from the facet list once it serves nothing.
-    fn remove_selector(&mut self, facet: Address, selector: FixedBytes<4>) {
-        let mut ds = diamond_storage(self.vm());
-        let position = ds.selector_to_facet.getter(selector).position.get().to::<usize>();
-        let last = ds.facet_selectors.getter(facet).selectors.len() - 1;
-        if position != last {
-            let moved = ds.facet_selectors.getter(facet).selectors.get(last).unwrap_or_default();
-            if let Some(mut slot) = ds.facet_selectors.setter(facet).selectors.setter(position) {
-                slot.set(moved);
-            }
-            ds.selector_to_facet.setter(moved).position.set(U96::from(position));
-        }
-        ds.facet_selectors.setter(facet).selectors.erase_last();
-        let mut record = ds.selector_to_facet.setter(selector);
-        record.facet.set(Address::ZERO);
-        record.position.set(U96::ZERO);
-
-        if last == 0 {
-            let facet_position = ds.facet_selectors.getter(facet).facet_position.get().to::<usize>();
-            let last_facet = ds.facet_addresses.len() - 1;
-            if facet_position != last_facet {
-                let moved = ds.facet_addresses.get(last_facet).unwrap_or_default();
-                if let Some(mut slot) = ds.facet_addresses.setter(facet_position) {
+            // `selectorCount--` cannot underflow: the selector is served, so the list holds it.
+            let last = ds.selectors.len() - 1;
+            let hole = usize::from(position.to::<u16>());
+            if hole != last {
+                let moved = ds.selectors.get(last).unwrap_or_default();
+                if let Some(mut slot) = ds.selectors.setter(hole) {
                     slot.set(moved);
                 }
-                ds.facet_selectors.setter(moved).facet_position.set(U256::from(facet_position));
+                ds.selector_to_facet.setter(moved).position.set(position);
             }
-            ds.facet_addresses.erase_last();
-            ds.facet_selectors.setter(facet).facet_position.set(U256::ZERO);
+            ds.selectors.erase_last();
+            let mut record = ds.selector_to_facet.setter(*selector);
+            record.facet.set(Address::ZERO);
+            record.position.set(U16::ZERO);
         }
+        Ok(())
     }
 
     /// Mudgen: LibDiamond.initializeDiamondCut

@@ -1,6 +1,7 @@
-//! Diamond facet tests on TestVM: every cut action and error, loupe, ownership, init.
+//! Diamond facet tests on TestVM: every cut action and error, loupe (in diamond-1's orders),
+//! ownership, init.
 
-use alloy_primitives::{address, fixed_bytes, Address, Bytes, FixedBytes};
+use alloy_primitives::{address, aliases::U16, fixed_bytes, Address, Bytes, FixedBytes};
 use alloy_sol_types::SolEvent;
 use poco_hub_base::diamond::{NotContractOwner, OwnershipTransferred};
 use stylus_sdk::testing::TestVM;
@@ -93,7 +94,6 @@ fn every_cut_error_has_its_custom_error() {
     apply(&mut d, vec![cut(FACET_A, ADD, &[S1])]).unwrap();
     let cases: Vec<(FacetCut, Vec<u8>)> = vec![
         (cut(FACET_A, ADD, &[]), NoSelectorsProvidedForFacetForCut { _facetAddress: FACET_A }.abi_encode()),
-        (cut(FACET_A, 3, &[S2]), IncorrectFacetCutAction { _action: 3 }.abi_encode()),
         (cut(Address::ZERO, ADD, &[S2]), CannotAddSelectorsToZeroAddress { _selectors: vec![S2] }.abi_encode()),
         (cut(FACET_B, ADD, &[S1]), CannotAddFunctionToDiamondThatAlreadyExists { _selector: S1 }.abi_encode()),
         (
@@ -117,6 +117,54 @@ fn every_cut_error_has_its_custom_error() {
         assert_eq!(apply(&mut d, vec![c.clone()]), Err(expected), "{:?}", c.functionSelectors);
     }
     assert_eq!(d.facet_address(S1), FACET_A);
+}
+
+/// diamond-1's replace keeps each selector's place in the one selector list, and the loupe
+/// lists facets in the order their first selector appears there (issue 9, item 7).
+#[test]
+fn loupe_follows_diamond_ones_selector_list() {
+    let (_vm, mut d) = setup();
+    apply(&mut d, vec![cut(FACET_A, ADD, &[S1]), cut(FACET_B, ADD, &[S2]), cut(FACET_A, ADD, &[S3])]).unwrap();
+    assert_eq!(d.facet_addresses(), vec![FACET_A, FACET_B]);
+    assert_eq!(d.facet_function_selectors(FACET_A), vec![S1, S3]);
+    apply(&mut d, vec![cut(FACET_B, REPLACE, &[S1])]).unwrap();
+    assert_eq!(d.facet_addresses(), vec![FACET_B, FACET_A]);
+    assert_eq!(d.facet_function_selectors(FACET_B), vec![S1, S2]);
+    let facets: Vec<(Address, Vec<FixedBytes<4>>)> =
+        d.facets().into_iter().map(|f| (f.facetAddress, f.functionSelectors)).collect();
+    assert_eq!(facets, vec![(FACET_B, vec![S1, S2]), (FACET_A, vec![S3])]);
+    // A removal moves the last selector into the hole: [S1, S2, S3] → [S3, S2].
+    apply(&mut d, vec![cut(Address::ZERO, REMOVE, &[S1])]).unwrap();
+    assert_eq!(d.facet_addresses(), vec![FACET_A, FACET_B]);
+    assert_eq!(diamond::selectors_with_facets(d.vm()), vec![(S3, FACET_A), (S2, FACET_B)]);
+    let ds = diamond::diamond_storage(d.vm());
+    assert_eq!(ds.selector_to_facet.getter(S3).position.get(), U16::ZERO);
+    assert_eq!(ds.selector_to_facet.getter(S2).position.get(), U16::from(1));
+    assert_eq!(ds.selector_to_facet.getter(S1).position.get(), U16::ZERO);
+}
+
+/// `FacetCutAction` is a Solidity enum: an action of 3..=255 fails its ABI decoding, a bare
+/// revert once the owner is checked and before anything is cut (issue 9, item 8).
+#[test]
+fn cut_action_out_of_range_reverts_without_data() {
+    let (vm, mut d) = setup();
+    apply(&mut d, vec![cut(FACET_A, ADD, &[S1])]).unwrap();
+    vm.clear_mocks();
+    for action in [3u8, 4, 255] {
+        assert_eq!(apply(&mut d, vec![cut(FACET_A, action, &[S2])]), Err(vec![]), "action {action}");
+        // Even behind a valid cut, and before the empty-selector check of a later one.
+        let cuts = vec![cut(FACET_B, ADD, &[S3]), cut(FACET_A, ADD, &[]), cut(FACET_A, action, &[S2])];
+        assert_eq!(apply(&mut d, cuts), Err(vec![]));
+        assert_eq!((d.facet_address(S2), d.facet_address(S3)), (Address::ZERO, Address::ZERO));
+        assert_eq!(d.facet_addresses(), vec![FACET_A]);
+        assert!(vm.get_emitted_logs().is_empty());
+    }
+    // The owner check comes first.
+    vm.set_sender(STRANGER);
+    assert_eq!(
+        apply(&mut d, vec![cut(FACET_A, 3, &[S2])]),
+        Err(NotContractOwner { _user: STRANGER, _contractOwner: OWNER }.abi_encode())
+    );
 }
 
 #[test]
