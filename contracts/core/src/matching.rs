@@ -553,7 +553,11 @@ mod tests {
         assert_eq!(check(&o), reason(MATCH_TRUST_TOO_HIGH));
     }
 
-    fn check_boost(o: &(AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder)) -> PocoResult<B256> {
+    type FourOrders = (AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder);
+    /// Breaks one check of a compatible set of orders.
+    type Breaker = fn(&mut FourOrders);
+
+    fn check_boost(o: &FourOrders) -> PocoResult<B256> {
         check_orders_compatibility_of(MatchFlavour::Boost, &o.0, &o.1, &o.2, &o.3, &u(5))
     }
 
@@ -564,7 +568,7 @@ mod tests {
         use crate::reasons::*;
         let base = orders();
         assert_eq!(check_boost(&base), Ok(B256::ZERO));
-        let breakers: [(fn(&mut (AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder)), &str); 10] = [
+        let breakers: [(Breaker, &str); 10] = [
             (|o| o.3.trust = u(2), BOOST_BAD_TRUST_LEVEL),
             (|o| o.3.category = u(1), BOOST_CATEGORY_MISMATCH),
             (
