@@ -167,7 +167,7 @@ fn match_orders_boost(vm: &VM, o: &Orders, sponsor: Address) -> Result<B256, Vec
         .map_err(revert::poco)?;
     // Restrictions (ERC-734 groups asked only when not trivially satisfied).
     for check in match_restrictions_of(BOOST, app, dataset, workerpool, request) {
-        if !is_authorized_by_restriction(vm, check.restriction, check.account) {
+        if !is_authorized_by_restriction(vm, check.restriction, check.account)? {
             return Err(revert::poco(check.error));
         }
     }
