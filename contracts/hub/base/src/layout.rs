@@ -6,10 +6,13 @@
 //! field. Packing bounds, each enforced with a revert where a value could exceed it:
 //! - SRLC amounts per account are `uint128` (balance and frozen share one slot, so a `lock`
 //!   writes one slot per account, not two). RLC's whole supply is below 2^57 nRLC.
-//! - Deal prices are `uint96`, as PoCo Boost already stores them (`DealBoost`); a price that
-//!   does not fit reverts the match with `Panic(0x11)`. So are the worker stake (a share of
-//!   the workerpool price, so it always fits) and the deal's trust.
-//! - Timestamps and category indexes are `uint64`.
+//! - A deal's prices, worker stake and trust take 12 bytes beside an address, and its bag of
+//!   tasks (first index, size) 16 bytes each, as [`StorageWideUint`]s: exact for every
+//!   `uint256`, as PoCo accepts any (free orders of any volume, a workerpool's unbounded
+//!   stake ratio, any trust), but a value only leaves the packed slot — for a slot of its
+//!   own — when it does not fit there. A match pays for no slot more than before.
+//! - Timestamps, category indexes and the scheduler's reward ratio are `uint64`: their
+//!   bounds really hold (see the fields of [`DealRecord`]).
 //! - A deal's sponsor is stored only when it is not the requester: an ordinary match leaves
 //!   that slot zero, one fresh slot (~20k gas) less.
 //!
@@ -20,11 +23,12 @@
 #[allow(unused_imports)]
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{
-    aliases::{U128, U16, U64, U96},
+    aliases::{U16, U64, U96},
     Address, B256, U256,
 };
 use crate::{
     blob::StorageBlob,
+    wide::StorageWideUint,
     task::{ContributionRecord, TaskRecord},
 };
 use poco_core::{
@@ -117,42 +121,51 @@ pub struct CategoryRecord {
 }
 
 /// A deal, packed in 13 slots (sponsor usually left zero) plus `params`'s data (PoCo's `Deal`
-/// takes 22).
+/// takes 22). Prices, worker stake, trust and the bag of tasks are [`StorageWideUint`]s: a
+/// value too large for its packed bytes takes a slot of its own, so every field reads back
+/// exactly what PoCo would have stored.
 #[storage]
 pub struct DealRecord {
     /// App address; with `app_price` in one slot.
     pub app: StorageAddress,
-    /// App price per task.
-    pub app_price: StorageU96,
+    /// App price per task. Any `uint256`: a price is only bounded by the sponsor's balance
+    /// at the lock, which comes after the deal is recorded (PoCo's order).
+    pub app_price: StorageWideUint<12>,
     /// Dataset address (zero when the deal has none).
     pub dataset: StorageAddress,
     /// Dataset price per task (0 without dataset).
-    pub dataset_price: StorageU96,
+    pub dataset_price: StorageWideUint<12>,
     /// Workerpool address.
     pub workerpool: StorageAddress,
     /// Workerpool price per task.
-    pub workerpool_price: StorageU96,
+    pub workerpool_price: StorageWideUint<12>,
     /// App owner at match time; with `start_time`.
     pub app_owner: StorageAddress,
-    /// Match timestamp (deal start).
+    /// Match timestamp (deal start): `block.timestamp`, which the Stylus host gives as a
+    /// `u64`, so it always fits.
     pub start_time: StorageU64,
     /// Dataset owner at match time; with `category`.
     pub dataset_owner: StorageAddress,
-    /// Category id (< number of categories).
+    /// Category id: a match checks it is below the number of categories (0x01), and that
+    /// number grows by one per `createCategory` (three storage writes, > 60k gas each time),
+    /// so it cannot reach 2^64.
     pub category: StorageU64,
     /// Workerpool owner (scheduler) at match time; with `scheduler_reward_ratio`.
     pub workerpool_owner: StorageAddress,
-    /// Scheduler share of the worker pool, percent.
+    /// Scheduler share of the worker pool, percent: read from a workerpool the registry
+    /// registered (0x40 comes first), whose `changePolicy` requires it ≤ 100 (and whose
+    /// constructor sets 1), so it fits.
     pub scheduler_reward_ratio: StorageU64,
     /// Requester of the request order; with `worker_stake`.
     pub requester: StorageAddress,
-    /// Stake each contributing worker locks: a share of the workerpool price, so it fits the
-    /// price's `uint96`.
-    pub worker_stake: StorageU96,
+    /// Stake each contributing worker locks, `workerpoolprice * ratio / 100`. Any `uint256`:
+    /// `Workerpool.changePolicy` does not bound the worker stake ratio.
+    pub worker_stake: StorageWideUint<12>,
     /// Beneficiary of the results; with `trust`.
     pub beneficiary: StorageAddress,
-    /// Replication trust (≥ 1).
-    pub trust: StorageU96,
+    /// Replication trust (≥ 1). Any `uint256`: only `request.trust <= workerpool.trust` is
+    /// checked.
+    pub trust: StorageWideUint<12>,
     /// Result callback contract.
     pub callback: StorageAddress,
     /// Who paid, when it is not the requester (`sponsorMatchOrders` by another account);
@@ -160,10 +173,11 @@ pub struct DealRecord {
     pub sponsor: StorageAddress,
     /// Union tag of the deal.
     pub tag: StorageB256,
-    /// First task index.
-    pub bot_first: StorageU128,
-    /// Number of tasks.
-    pub bot_size: StorageU128,
+    /// First task index (the request's consumed volume before the match). Any `uint256`:
+    /// free orders may carry any volume.
+    pub bot_first: StorageWideUint<16>,
+    /// Number of tasks (the deal volume, ≥ 1 for every recorded deal).
+    pub bot_size: StorageWideUint<16>,
     /// Request parameters (JSON). A [`StorageBlob`] (Solidity's `string` layout) rather than
     /// the SDK's `StorageString`, whose byte-wise indexing links ruint's 256-bit division
     /// (~9 KB of wasm) into the matching facet.
@@ -310,9 +324,12 @@ pub fn to_u64(value: U256) -> Result<u64, PocoError> {
 }
 
 impl DealRecord {
-    /// Whether a deal was recorded under this id (PoCo tests `deal.requester != 0`).
+    /// Whether a deal was recorded under this id: its bag of tasks is not empty, the test
+    /// PoCo's `initialize` makes (`idx < botFirst + botSize`). Not `requester != 0`: a
+    /// `sponsorMatchOrders` of a request whose requester is `address(0)` (any unrecoverable
+    /// 64/65-byte signature "signs" for it) records a real deal with a zero requester.
     pub fn exists(&self) -> bool {
-        !self.requester.get().is_zero()
+        !self.bot_size.get().is_zero()
     }
 
     /// Who paid for the deal: the stored sponsor, or the requester when none is stored.
@@ -329,19 +346,19 @@ impl DealRecord {
             app: Resource {
                 pointer: self.app.get(),
                 owner: self.app_owner.get(),
-                price: U256::from(self.app_price.get()),
+                price: self.app_price.get(),
             },
             dataset: Resource {
                 pointer: self.dataset.get(),
                 owner: self.dataset_owner.get(),
-                price: U256::from(self.dataset_price.get()),
+                price: self.dataset_price.get(),
             },
             workerpool: Resource {
                 pointer: self.workerpool.get(),
                 owner: self.workerpool_owner.get(),
-                price: U256::from(self.workerpool_price.get()),
+                price: self.workerpool_price.get(),
             },
-            trust: U256::from(self.trust.get()),
+            trust: self.trust.get(),
             category: U256::from(self.category.get()),
             tag: self.tag.get(),
             requester: self.requester.get(),
@@ -349,27 +366,27 @@ impl DealRecord {
             callback: self.callback.get(),
             params: self.params.get_string(),
             startTime: U256::from(self.start_time.get()),
-            botFirst: U256::from(self.bot_first.get()),
-            botSize: U256::from(self.bot_size.get()),
-            workerStake: U256::from(self.worker_stake.get()),
+            botFirst: self.bot_first.get(),
+            botSize: self.bot_size.get(),
+            workerStake: self.worker_stake.get(),
             schedulerRewardRatio: U256::from(self.scheduler_reward_ratio.get()),
             sponsor: self.sponsor(),
         }
     }
 
-    /// Records `deal`, narrowing each field to its packed width.
+    /// Records `deal`, packed.
     ///
     /// # Errors
-    /// `Panic(0x11)` ([`PocoError::ArithmeticOverflow`]) when a price, the worker stake or the
-    /// trust exceeds `uint96`, the start time or category `uint64`, or the bag of tasks
-    /// `uint128`.
+    /// `Panic(0x11)` ([`PocoError::ArithmeticOverflow`]) when the start time, the category
+    /// or the scheduler's ratio exceeds `uint64` — which a match cannot produce (see the
+    /// fields); every other field is stored exactly.
     pub fn store(&mut self, deal: &Deal) -> Result<(), PocoError> {
         self.app.set(deal.app.pointer);
-        self.app_price.set(to_u96(deal.app.price)?);
+        self.app_price.set(deal.app.price);
         self.dataset.set(deal.dataset.pointer);
-        self.dataset_price.set(to_u96(deal.dataset.price)?);
+        self.dataset_price.set(deal.dataset.price);
         self.workerpool.set(deal.workerpool.pointer);
-        self.workerpool_price.set(to_u96(deal.workerpool.price)?);
+        self.workerpool_price.set(deal.workerpool.price);
         self.app_owner.set(deal.app.owner);
         self.start_time.set(U64::from(to_u64(deal.startTime)?));
         self.dataset_owner.set(deal.dataset.owner);
@@ -381,10 +398,10 @@ impl DealRecord {
         self.callback.set(deal.callback);
         self.sponsor.set(if deal.sponsor == deal.requester { Address::ZERO } else { deal.sponsor });
         self.tag.set(deal.tag);
-        self.trust.set(to_u96(deal.trust)?);
-        self.bot_first.set(U128::from(to_u128(deal.botFirst)?));
-        self.bot_size.set(U128::from(to_u128(deal.botSize)?));
-        self.worker_stake.set(to_u96(deal.workerStake)?);
+        self.trust.set(deal.trust);
+        self.bot_first.set(deal.botFirst);
+        self.bot_size.set(deal.botSize);
+        self.worker_stake.set(deal.workerStake);
         self.params.set_str(&deal.params);
         Ok(())
     }
@@ -473,6 +490,75 @@ mod tests {
             assert_eq!(poco_storage(&vm).deals_boost.getter(id).to_deal_boost(), deal);
             assert_eq!(test_vm.snapshot().storage.len(), slots, "dataset {dataset}, sponsor {sponsor}");
             assert_eq!(poco_storage(&vm).deals_boost.getter(B256::ZERO).to_deal_boost(), DealBoost::default());
+        }
+    }
+
+    /// A deal with distinct small fields, `requester` asking and `sponsor` paying.
+    fn deal_of(requester: Address, sponsor: Address) -> Deal {
+        let resource = |n: u8| Resource {
+            pointer: Address::repeat_byte(n),
+            owner: Address::repeat_byte(n + 1),
+            price: U256::from(n),
+        };
+        Deal {
+            app: resource(0x11),
+            dataset: resource(0x13),
+            workerpool: resource(0x15),
+            trust: U256::from(3),
+            category: U256::from(2),
+            tag: B256::repeat_byte(7),
+            requester,
+            beneficiary: Address::repeat_byte(0x17),
+            callback: Address::repeat_byte(0x19),
+            params: "{}".into(),
+            startTime: U256::from(1_700_000_000u64),
+            botFirst: U256::from(4),
+            botSize: U256::from(6),
+            workerStake: U256::from(77),
+            schedulerRewardRatio: U256::from(1),
+            sponsor,
+        }
+    }
+
+    /// A deal exists when its bag of tasks is not empty, whoever its requester is: a
+    /// sponsored deal may have a zero requester (issue 9, item 10).
+    #[test]
+    fn a_deal_exists_by_its_bag_of_tasks() {
+        let test_vm = TestVM::default();
+        let vm = VM { host: Box::new(test_vm.clone()) };
+        let mut s = poco_storage(&vm);
+        let id = B256::repeat_byte(1);
+        assert!(!s.deals.getter(id).exists());
+        let deal = deal_of(Address::ZERO, Address::repeat_byte(2));
+        s.deals.setter(id).store(&deal).unwrap();
+        let record = s.deals.getter(id);
+        assert!(record.exists());
+        assert_eq!(record.requester.get(), Address::ZERO);
+        assert_eq!(record.sponsor(), Address::repeat_byte(2));
+    }
+
+    /// Every field of a deal reads back what was stored, from small values (13 slots, as
+    /// before the fields were widened) to `uint256::MAX` (issue 9, item 3).
+    #[test]
+    fn deal_fields_round_trip_at_any_width() {
+        let test_vm = TestVM::default();
+        let vm = VM { host: Box::new(test_vm.clone()) };
+        let mut s = poco_storage(&vm);
+        for (i, big) in [U256::from(5), (U256::from(1) << 96) - U256::from(1), U256::from(1) << 128, U256::MAX]
+            .into_iter()
+            .enumerate()
+        {
+            let mut deal = deal_of(Address::repeat_byte(1), Address::repeat_byte(2));
+            deal.app.price = big;
+            deal.dataset.price = big - U256::from(1);
+            deal.workerpool.price = big;
+            deal.trust = big;
+            deal.workerStake = big - U256::from(2);
+            deal.botFirst = big;
+            deal.botSize = big - U256::from(3);
+            let id = B256::with_last_byte(i as u8);
+            s.deals.setter(id).store(&deal).unwrap();
+            assert_eq!(s.deals.getter(id).to_deal(), deal, "{big}");
         }
     }
 

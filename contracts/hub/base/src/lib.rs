@@ -15,6 +15,8 @@
 //!   presigned orders, and ERC-734 group restrictions;
 //! - [`task`]: tasks, contributions and consensus tallies (packed), the task events, the
 //!   deadlines derived from the deal, and the contribution authorization check;
+//! - [`wide`]: `uint256` deal fields packed in a few bytes, spilling to a slot of their own
+//!   only when they do not fit;
 //! - [`log`]: hand-encoded events with static parameters (one encoder for all);
 //! - [`revert`]: PoCo's revert shapes (`Error(string)`, `Panic(uint256)`, bare revert);
 //! - `testing` (feature `testing`, host tests only): `MockHost`, a TestVM whose external calls
@@ -37,6 +39,7 @@ pub mod log;
 pub mod revert;
 pub mod signatures;
 pub mod task;
+pub mod wide;
 #[cfg(all(feature = "testing", not(target_arch = "wasm32")))]
 pub mod testing;
 

@@ -90,7 +90,7 @@ fn contribute(
         enclave_sign,
         authorization_sign,
     )?;
-    let (worker_stake, trust) = (U256::from(deal.worker_stake.get()), U256::from(deal.trust.get()));
+    let (worker_stake, trust) = (deal.worker_stake.get(), deal.trust.get());
     drop((task, deal));
 
     {

@@ -80,14 +80,14 @@ impl Payees {
     fn of(deal: &DealRecord) -> Self {
         Self {
             app_owner: deal.app_owner.get(),
-            app_price: U256::from(deal.app_price.get()),
+            app_price: deal.app_price.get(),
             has_dataset: !deal.dataset.get().is_zero(),
             dataset_owner: deal.dataset_owner.get(),
-            dataset_price: U256::from(deal.dataset_price.get()),
+            dataset_price: deal.dataset_price.get(),
             scheduler: deal.workerpool_owner.get(),
-            workerpool_price: U256::from(deal.workerpool_price.get()),
+            workerpool_price: deal.workerpool_price.get(),
             sponsor: deal.sponsor(),
-            worker_stake: U256::from(deal.worker_stake.get()),
+            worker_stake: deal.worker_stake.get(),
             scheduler_reward_ratio: U256::from(deal.scheduler_reward_ratio.get()),
             callback: deal.callback.get(),
         }
@@ -270,7 +270,7 @@ fn contribute_and_finalize(vm: &VM, task_id: B256, r: &FastResult) -> Result<(),
     let deal = s.deals.getter(task.deal_id.get());
     let times = task.times(vm, &deal).map_err(revert::poco)?;
     require(can_contribute(status, &times.contribution_deadline, &now))?;
-    require(can_contribute_and_finalize(&U256::from(deal.trust.get()), task.contributor_count() as usize))?;
+    require(can_contribute_and_finalize(&deal.trust.get(), task.contributor_count() as usize))?;
     let (hash, seal) = (result_hash(&task_id, &r.digest), result_seal(&worker, &task_id, &r.digest));
     require(is_results_callback_valid(&deal.callback.get(), r.results_callback, &r.digest))?;
     check_contribution_authorization(

@@ -345,9 +345,11 @@ impl MatchingFacet {
     /// `matchOrders` / `sponsorMatchOrders`: `iExecV5-matchOrders-0x00`..`0x60` for PoCo's 28
     /// checks, in PoCo's order; `invalid-signature-format` for an EOA signature that is
     /// neither 64 nor 65 bytes and not presigned; a bare revert when an asset is not a
-    /// contract (its `owner()` answers nothing); `IexecEscrow: Transfer amount exceeds
-    /// balance` when the sponsor or the scheduler cannot lock; `Panic(0x11)` on arithmetic
-    /// overflow (including prices beyond `uint96`, the packed deal's width).
+    /// contract (its `owner()` answers nothing) or when an ERC-1271 wallet's or an ERC-734
+    /// identity's answer does not decode; `IexecEscrow: Transfer amount exceeds balance`
+    /// when the sponsor or the scheduler cannot lock (whatever the prices: the deal records
+    /// any `uint256`); `IexecEscrow: Transfer from empty address` when the payer is zero;
+    /// `Panic(0x11)` on arithmetic overflow (`price * stake ratio`, `prices * volume`).
     ///
     /// `computeDealVolume`: `Panic(0x11)` when an order is consumed beyond its volume.
     ///

@@ -432,6 +432,126 @@ fn requester_without_funds_cannot_match() {
     assert_eq!(f.run(), Err(reason("IexecEscrow: Transfer amount exceeds balance")));
 }
 
+/// A price of 2^96 or more is recorded exactly and the match reaches the lock, as in PoCo:
+/// an unfunded sponsor gets `IexecEscrow: Transfer amount exceeds balance`, not a panic of
+/// the packed deal (issue 9, item 4); a funded one gets the deal, and its worker stake
+/// (35 % of a workerpool price above 2^96) is exact too (item 3).
+#[test]
+fn prices_above_uint96_reach_the_lock() {
+    let two = |n: usize| U256::from(1) << n;
+    let mut f = Fixture::new();
+    f.app.appprice = two(96);
+    f.request.appmaxprice = two(96);
+    f.sign_all();
+    assert_eq!(f.run(), Err(reason("IexecEscrow: Transfer amount exceeds balance")));
+
+    let (app, dataset, pool) = (two(96) + U256::from(1), two(100) + U256::from(7), two(97) + U256::from(3));
+    let mut f = Fixture::new();
+    (f.app.appprice, f.request.appmaxprice) = (app, app);
+    (f.dataset.datasetprice, f.request.datasetmaxprice) = (dataset, dataset);
+    (f.workerpool.workerpoolprice, f.request.workerpoolmaxprice) = (pool, pool);
+    let volume = U256::from(4);
+    let payment = (app + dataset + pool) * volume;
+    let stake = pool * U256::from(30) / U256::from(100) * volume;
+    {
+        let vm = f.host.handle();
+        let mut s = poco_storage(&vm);
+        escrow::mint(&vm, &mut s, f.requester.address, payment).unwrap();
+        escrow::mint(&vm, &mut s, f.workerpool_owner.address, stake).unwrap();
+    }
+    f.sign_all();
+    let dealid = f.run().unwrap();
+    let deal = f.storage().deals.getter(dealid).to_deal();
+    assert_eq!((deal.app.price, deal.dataset.price, deal.workerpool.price), (app, dataset, pool));
+    assert_eq!(deal.workerStake, pool * U256::from(35) / U256::from(100));
+    assert_eq!(deal.botSize, volume);
+    assert_eq!(f.balance(f.requester.address), (U256::from(1000), payment));
+    assert_eq!(f.balance(f.workerpool_owner.address), (U256::from(1000), stake));
+}
+
+/// PoCo accepts any trust (only `request.trust <= workerpool.trust` is checked) and any
+/// worker stake ratio (`changePolicy` bounds the scheduler's ratio only): both are recorded
+/// exactly, beyond the 12 bytes they take in the packed deal (issue 9, item 3).
+#[test]
+fn trust_and_worker_stake_beyond_uint96_are_recorded_exactly() {
+    let mut f = Fixture::new();
+    let trust = (U256::from(1) << 200) - U256::from(1);
+    f.workerpool.trust = U256::MAX;
+    f.request.trust = trust;
+    let ratio: U256 = U256::from(1) << 200;
+    f.host.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(ratio.to_be_bytes::<32>().to_vec()));
+    f.sign_all();
+    let dealid = f.run().unwrap();
+    let deal = f.storage().deals.getter(dealid).to_deal();
+    assert_eq!(deal.trust, trust);
+    assert_eq!(deal.workerStake, U256::from(10) * ratio / U256::from(100));
+    // A stake ratio whose product overflows panics, as PoCo's checked `price * ratio`.
+    let mut f = Fixture::new();
+    f.host.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(U256::MAX.to_be_bytes::<32>().to_vec()));
+    f.sign_all();
+    assert_eq!(f.run(), Err(Panic { code: U256::from(0x11) }.abi_encode()));
+}
+
+/// Free orders may carry any volume: a bag of tasks beyond 2^128 (first index and size) is
+/// recorded exactly and the deal id counts from the true consumed volume (issue 9, item 3).
+#[test]
+fn free_orders_with_volumes_beyond_uint128_are_recorded_exactly() {
+    let two = |n: usize| U256::from(1) << n;
+    let mut f = Fixture::new();
+    f.app.appprice = U256::ZERO;
+    f.dataset.datasetprice = U256::ZERO;
+    f.workerpool.workerpoolprice = U256::ZERO;
+    (f.app.volume, f.dataset.volume, f.workerpool.volume) = (two(201), two(201), two(201));
+    f.request.volume = two(131);
+    f.sign_all();
+    let request_hash = f.hashes()[3];
+    f.storage().consumed.setter(request_hash).set(two(130));
+    let dealid = f.run().unwrap();
+    assert_eq!(dealid, deal_id(&request_hash, &two(130)));
+    let storage = f.storage();
+    let record = storage.deals.getter(dealid);
+    assert!(record.exists());
+    let deal = record.to_deal();
+    assert_eq!((deal.botFirst, deal.botSize), (two(130), two(130)));
+    assert_eq!(f.storage().consumed.get(request_hash), two(131));
+    assert_eq!(f.storage().consumed.get(f.hashes()[0]), two(130));
+    assert_eq!(f.balance(f.requester.address), (U256::from(1000), U256::ZERO));
+}
+
+/// `_verifySignature(address(0), hash, sig)` is true for any unrecoverable 64/65-byte
+/// signature, so a request order of requester `address(0)` matches through
+/// `sponsorMatchOrders` and records a real deal with a zero requester, which exists
+/// (issue 9, item 10); through `matchOrders` the zero requester pays and the escrow
+/// refuses it.
+#[test]
+fn a_sponsored_deal_of_a_zero_requester_exists() {
+    let zero_requester = |f: &mut Fixture| {
+        f.request.requester = Address::ZERO;
+        f.sign_all();
+        f.request.sign = vec![0u8; 65].into(); // v = 0: recovers nobody, i.e. address(0)
+    };
+    let mut f = Fixture::new();
+    zero_requester(&mut f);
+    assert_eq!(f.run(), Err(reason("IexecEscrow: Transfer from empty address")));
+
+    let mut f = Fixture::new();
+    zero_requester(&mut f);
+    {
+        let vm = f.host.handle();
+        escrow::mint(&vm, &mut poco_storage(&vm), SPONSOR, U256::from(100)).unwrap();
+    }
+    f.host.vm.set_sender(SPONSOR);
+    let dealid = f.sponsor().unwrap();
+    let storage = f.storage();
+    let record = storage.deals.getter(dealid);
+    assert!(record.exists());
+    let deal = record.to_deal();
+    assert_eq!((deal.requester, deal.sponsor, deal.botSize), (Address::ZERO, SPONSOR, U256::from(4)));
+    assert_eq!(f.balance(SPONSOR), (U256::from(40), U256::from(60)));
+    // An id never matched does not exist.
+    assert!(!f.storage().deals.getter(B256::repeat_byte(1)).exists());
+}
+
 /// Each check, alone, reverts with its own reason: `(reason, break the orders)`.
 /// `ownerOf(uint256(asset))`: how the hub asks a registry for an entry's owner.
 fn token_owner(asset: Address) -> Vec<u8> {

@@ -187,7 +187,9 @@ impl OrdersFacet {
     /// # Errors
     /// As [`Self::manage_app_order`], without the `owner()` call. As in PoCo, a request
     /// order whose requester is `address(0)` is "signed" by any unrecoverable 64/65-byte
-    /// signature (PROTOCOL.md §8); such an order can never be matched.
+    /// signature (PROTOCOL.md §8). Such an order can be matched too: `sponsorMatchOrders`
+    /// with such a signature records a deal whose requester is zero, paid by the sender
+    /// (`matchOrders` fails, the zero requester being the payer).
     ///
     /// # Events
     /// `SignedRequestOrder(requestHash)` or `ClosedRequestOrder(requestHash)`.

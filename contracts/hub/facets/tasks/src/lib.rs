@@ -46,9 +46,9 @@ pub struct TasksFacet {}
 fn initialize(vm: &VM, deal_id: B256, idx: U256) -> Result<B256, Vec<u8>> {
     let mut s = poco_storage(vm);
     let deal = s.deals.getter(deal_id);
-    let bot_first = U256::from(deal.bot_first.get());
+    let bot_first = deal.bot_first.get();
     require(idx >= bot_first)?;
-    let end = bot_first.checked_add(U256::from(deal.bot_size.get())).ok_or_else(|| revert::panic(0x11))?;
+    let end = bot_first.checked_add(deal.bot_size.get()).ok_or_else(|| revert::panic(0x11))?;
     require(idx < end)?;
     let id = task_id(&deal_id, &idx);
     require(s.tasks.getter(id).status() == TaskStatusEnum::UNSET)?;
@@ -78,13 +78,13 @@ fn claim(vm: &VM, task_id: B256) -> Result<(), Vec<u8>> {
     let times = task.times(vm, &deal).map_err(revert::poco)?;
     require(can_claim(status, &times.final_deadline, &U256::from(vm.block_timestamp())))?;
     let (payment, pool_stake) = failed_work(
-        &U256::from(deal.app_price.get()),
-        &U256::from(deal.dataset_price.get()),
-        &U256::from(deal.workerpool_price.get()),
+        &deal.app_price.get(),
+        &deal.dataset_price.get(),
+        &deal.workerpool_price.get(),
     )
     .map_err(revert::poco)?;
     let (sponsor, scheduler, worker_stake) =
-        (deal.sponsor(), deal.workerpool_owner.get(), U256::from(deal.worker_stake.get()));
+        (deal.sponsor(), deal.workerpool_owner.get(), deal.worker_stake.get());
     let contributors = task.contributor_list();
     drop((task, deal));
 
