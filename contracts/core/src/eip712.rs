@@ -170,25 +170,43 @@ impl PocoStructHash for RequestOrder {
     const TYPEHASH: B256 = REQUESTORDER_TYPEHASH;
     /// PoCo: contracts/libs/IexecLibOrders_v5.sol, hash(RequestOrder) — `params` is hashed.
     fn struct_hash(&self) -> B256 {
-        hash_words([
-            REQUESTORDER_TYPEHASH.0,
-            address_word(&self.app),
-            uint_word(&self.appmaxprice),
-            address_word(&self.dataset),
-            uint_word(&self.datasetmaxprice),
-            address_word(&self.workerpool),
-            uint_word(&self.workerpoolmaxprice),
-            address_word(&self.requester),
-            uint_word(&self.volume),
-            self.tag.0,
-            uint_word(&self.category),
-            uint_word(&self.trust),
-            address_word(&self.beneficiary),
-            address_word(&self.callback),
-            keccak256(self.params.as_bytes()).0,
-            self.salt.0,
-        ])
+        request_order_struct_hash(self, self.params.as_bytes())
     }
+}
+
+/// PoCo's struct hash of a request order whose `params` are `params`, whatever
+/// `order.params` holds: Solidity's `string` may hold bytes that are not UTF-8, which a
+/// Rust `String` cannot (`crate::calldata` keeps them beside the order).
+///
+/// PoCo: contracts/libs/IexecLibOrders_v5.sol, hash(RequestOrder)
+#[inline(never)]
+pub fn request_order_struct_hash(order: &RequestOrder, params: &[u8]) -> B256 {
+    hash_words([
+        REQUESTORDER_TYPEHASH.0,
+        address_word(&order.app),
+        uint_word(&order.appmaxprice),
+        address_word(&order.dataset),
+        uint_word(&order.datasetmaxprice),
+        address_word(&order.workerpool),
+        uint_word(&order.workerpoolmaxprice),
+        address_word(&order.requester),
+        uint_word(&order.volume),
+        order.tag.0,
+        uint_word(&order.category),
+        uint_word(&order.trust),
+        address_word(&order.beneficiary),
+        address_word(&order.callback),
+        keccak256(params).0,
+        order.salt.0,
+    ])
+}
+
+/// PoCo's struct hash of a `RequestOrderOperation` from its order's struct hash (see
+/// [`request_order_struct_hash`]).
+///
+/// PoCo: contracts/libs/IexecLibOrders_v5.sol, hash(RequestOrderOperation)
+pub fn request_order_operation_struct_hash(order_struct_hash: &B256, operation: u8) -> B256 {
+    operation_hash(&REQUESTORDEROPERATION_TYPEHASH, order_struct_hash, operation)
 }
 
 /// `keccak256(abi.encode(TYPEHASH, hash(order), uint256(operation)))`.

@@ -381,6 +381,15 @@ impl DealRecord {
     /// or the scheduler's ratio exceeds `uint64` — which a match cannot produce (see the
     /// fields); every other field is stored exactly.
     pub fn store(&mut self, deal: &Deal) -> Result<(), PocoError> {
+        self.store_with_params(deal, deal.params.as_bytes())
+    }
+
+    /// Records `deal` with `params` in place of `deal.params`: the request's raw bytes, which
+    /// PoCo stores whether or not they are UTF-8 (`poco_core::calldata`).
+    ///
+    /// # Errors
+    /// As [`DealRecord::store`].
+    pub fn store_with_params(&mut self, deal: &Deal, params: &[u8]) -> Result<(), PocoError> {
         self.app.set(deal.app.pointer);
         self.app_price.set(deal.app.price);
         self.dataset.set(deal.dataset.pointer);
@@ -402,7 +411,7 @@ impl DealRecord {
         self.bot_first.set(deal.botFirst);
         self.bot_size.set(deal.botSize);
         self.worker_stake.set(deal.workerStake);
-        self.params.set_str(&deal.params);
+        self.params.set_bytes(params);
         Ok(())
     }
 }

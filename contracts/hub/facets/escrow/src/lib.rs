@@ -30,7 +30,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, Bytes, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall, SolError};
-use poco_core::reasons;
+use poco_core::{calldata::decode_orders, reasons};
 use poco_hub_base::{diamond, escrow, poco_storage, revert, PocoStorage};
 use stylus_sdk::{call::RawCall, host::VM, prelude::*, ArbResult};
 
@@ -227,7 +227,8 @@ impl EscrowFacet {
     ///
     /// # Errors
     /// `"wrong-token"`; the deposit's errors; a bare revert when `data` is shorter than a
-    /// selector or its request order cannot be decoded; `UnsupportedOperation(selector)`;
+    /// selector or any of its four orders cannot be decoded (PoCo `abi.decode`s them all;
+    /// `params` may be any bytes); `UnsupportedOperation(selector)`;
     /// `CallerIsNotTheRequester()`; `matchOrders`' own revert data, or `OperationFailed()`
     /// when it reverted without data.
     ///
@@ -253,7 +254,10 @@ impl EscrowFacet {
         if selector != MATCH_ORDERS_SELECTOR {
             return Err(UnsupportedOperation { selector: FixedBytes(selector) }.abi_encode());
         }
-        if request_order_requester(&data).ok_or_else(revert::bare)? != sender {
+        // PoCo `abi.decode`s the four orders (all of them, not only the request's requester):
+        // any malformed order reverts without data before the delegatecall.
+        let orders = decode_orders(&data[4..]).map_err(|_| revert::bare())?;
+        if orders.request.requester != sender {
             return Err(CallerIsNotTheRequester {}.abi_encode());
         }
         // SAFETY: the cache is flushed and cleared: the delegated `matchOrders` runs in this
@@ -446,32 +450,6 @@ fn boolean(answer: &[u8]) -> Result<bool, Vec<u8>> {
         return Err(revert::bare());
     }
     Ok(w[31] == 1)
-}
-
-/// Number of head words of an ABI-encoded `RequestOrder` (16 fields).
-const REQUEST_ORDER_HEAD_WORDS: usize = 16;
-/// Position of `requester` in the `RequestOrder` head.
-const REQUESTER_FIELD: usize = 6;
-
-/// The `requester` of the request order (4th argument) in `matchOrders` calldata, or `None`
-/// when the calldata cannot hold it: the 4th head offset must point to a full `RequestOrder`
-/// head inside the calldata and the requester word must be a clean address.
-///
-/// PoCo: contracts/facets/IexecEscrowTokenFacet.sol, receiveApproval (decodes the orders)
-pub fn request_order_requester(calldata: &[u8]) -> Option<Address> {
-    let params = calldata.get(4..)?;
-    let word_at = |at: usize| params.get(at..at.checked_add(32)?);
-    let offset_word = word_at(3 * 32)?;
-    if offset_word[..24].iter().any(|b| *b != 0) {
-        return None;
-    }
-    let offset = usize::try_from(u64::from_be_bytes(offset_word[24..].try_into().ok()?)).ok()?;
-    params.get(offset..offset.checked_add(REQUEST_ORDER_HEAD_WORDS * 32)?)?;
-    let requester = word_at(offset + REQUESTER_FIELD * 32)?;
-    if requester[..12].iter().any(|b| *b != 0) {
-        return None;
-    }
-    Some(Address::from_slice(&requester[12..]))
 }
 
 #[cfg(test)]

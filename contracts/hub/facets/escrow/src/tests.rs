@@ -395,10 +395,34 @@ fn receive_approval_bubbles_match_orders_reverts() {
     );
 }
 
+/// PoCo `abi.decode`s all four orders before the delegatecall: a malformed app, dataset or
+/// workerpool order reverts without data even when the request order decodes (issue 9,
+/// item 6); `params` that are not UTF-8 decode, as in Solidity, and go on to matchOrders.
 #[test]
-fn request_order_requester_reads_the_fourth_argument() {
-    assert_eq!(request_order_requester(&match_orders_data(BOB)), Some(BOB));
-    assert_eq!(request_order_requester(&[]), None);
+fn receive_approval_decodes_every_order() {
+    let (vm, mut facet) = setup();
+    mock_pull(&vm, ALICE, 5, Ok(yes()));
+    let good = match_orders_data(ALICE);
+    let offset_of = |data: &[u8], i: usize| usize::from(u16::from_be_bytes([data[4 + i * 32 + 30], data[4 + i * 32 + 31]]));
+    for order in 0..3 {
+        // A dirty address word: the first field of the app, dataset or workerpool order.
+        let mut data = good.clone();
+        data[4 + offset_of(&good, order)] = 1;
+        assert_eq!(facet.receive_approval(ALICE, u(5), RLC, Bytes::from(data)), Err(vec![]), "order {order}");
+        // Its `sign` offset pointing past the calldata.
+        let mut data = good.clone();
+        let sign_word = 4 + offset_of(&good, order) + if order == 2 { 10 } else { 8 } * 32;
+        data[sign_word + 29] = 0xff;
+        assert_eq!(facet.receive_approval(ALICE, u(5), RLC, Bytes::from(data)), Err(vec![]), "order {order}");
+    }
+    assert!(vm.calls_made().iter().all(|(to, _)| *to != HUB));
+    // Non-UTF-8 params are delegated like any others.
+    let mut data = good.clone();
+    let at = data.windows(2).rposition(|w| w == b"{}").unwrap();
+    data[at] = 0xff;
+    vm.mock(HUB, data.clone(), Ok(B256::repeat_byte(9).to_vec()));
+    assert_eq!(facet.receive_approval(ALICE, u(5), RLC, Bytes::from(data.clone())), Ok(true));
+    assert_eq!(vm.calls_made().last(), Some(&(HUB, data)));
 }
 
 // ---------------------------------------------------------------- SRLC ERC-20

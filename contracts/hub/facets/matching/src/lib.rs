@@ -26,7 +26,7 @@
 
 extern crate alloc;
 
-use alloc::vec::Vec;
+use alloc::{string::String, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolEvent};
@@ -41,8 +41,8 @@ use poco_core::{
     },
     calldata::{decode_dataset_order_and_deal, decode_orders, Orders},
     orders::{
-        assertDatasetDealCompatibilityCall, computeDealVolumeCall, matchOrdersCall, sponsorMatchOrdersCall, AppOrder,
-        DatasetOrder, RequestOrder, WorkerpoolOrder,
+        assertDatasetDealCompatibilityCall, computeDealVolumeCall, matchOrdersCall, sponsorMatchOrdersCall,
+        DatasetOrder,
     },
     reasons,
     stakes::{deal_sponsor_lock, deal_workerpool_lock, worker_stake},
@@ -138,15 +138,9 @@ fn order_volume(s: &PocoStorage, volume: U256, hash: B256) -> OrderVolume {
 }
 
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders.
-fn match_orders(
-    vm: &VM,
-    app: &AppOrder,
-    dataset: &DatasetOrder,
-    workerpool: &WorkerpoolOrder,
-    request: &mut RequestOrder,
-    sponsor: Address,
-) -> Result<B256, Vec<u8>> {
+fn match_orders(vm: &VM, o: &Orders, sponsor: Address) -> Result<B256, Vec<u8>> {
     use reasons::*;
+    let (app, dataset, workerpool, request) = (&o.app, &o.dataset, &o.workerpool, &o.request);
     let mut s = poco_storage(vm);
 
     // 0x00..0x11: pure compatibility (category, trust, prices, tags, assets).
@@ -196,7 +190,8 @@ fn match_orders(
         workerpool.volume,
         [MATCH_WORKERPOOL_NOT_REGISTERED, MATCH_WORKERPOOL_SIGNATURE_INVALID],
     )?;
-    let request_hash = request.typed_data_hash(&domain);
+    // The raw `params` are hashed: PoCo's `string` may hold any bytes (poco_core::calldata).
+    let request_hash = o.request_typed_data_hash(&domain);
     require(
         verify_signature_or_presignature(vm, &s, request.requester, request_hash, &request.sign)?,
         MATCH_REQUEST_SIGNATURE_INVALID,
@@ -229,7 +224,8 @@ fn match_orders(
         requester: request.requester,
         beneficiary: request.beneficiary,
         callback: request.callback,
-        params: core::mem::take(&mut request.params),
+        // Recorded from the raw bytes below.
+        params: String::new(),
         startTime: U256::from(vm.block_timestamp()),
         botFirst: request_volume.consumed,
         botSize: volume,
@@ -237,7 +233,7 @@ fn match_orders(
         schedulerRewardRatio: scheduler_ratio,
         sponsor,
     };
-    s.deals.setter(dealid).store(&deal).map_err(revert::poco)?;
+    s.deals.setter(dealid).store_with_params(&deal, &o.params).map_err(revert::poco)?;
 
     // Consume. `consumed + volume <= order volume`: no overflow. Without dataset PoCo adds 0
     // to `consumed[0x0]`, which changes nothing: it is not written.
@@ -275,7 +271,7 @@ fn compute_deal_volume(vm: &VM, orders: &Orders) -> Result<U256, Vec<u8>> {
     let dataset = has_dataset(&orders.dataset)
         .then(|| volume_of(orders.dataset.volume, orders.dataset.typed_data_hash(&domain)));
     let workerpool = volume_of(orders.workerpool.volume, orders.workerpool.typed_data_hash(&domain));
-    let request = volume_of(orders.request.volume, orders.request.typed_data_hash(&domain));
+    let request = volume_of(orders.request.volume, orders.request_typed_data_hash(&domain));
     deal_volume(&app, dataset.as_ref(), &workerpool, &request).map_err(revert::poco)
 }
 
@@ -386,9 +382,9 @@ impl MatchingFacet {
             _ => return Err(revert::bare()),
         };
         // matchOrders / sponsorMatchOrders: one decode and one call site for both.
-        let mut o = orders(params)?;
+        let o = orders(params)?;
         let sponsor = if sponsored { vm.msg_sender() } else { o.request.requester };
-        let deal_id = match_orders(vm, &o.app, &o.dataset, &o.workerpool, &mut o.request, sponsor)?;
+        let deal_id = match_orders(vm, &o, sponsor)?;
         if sponsored {
             log::emit(vm, &[DealSponsored::SIGNATURE_HASH], &[deal_id.0, log::address(sponsor)]);
         }

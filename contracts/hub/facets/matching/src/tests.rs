@@ -20,7 +20,8 @@ use poco_hub_base::{
 };
 
 use poco_core::orders::{
-    assertDatasetDealCompatibilityCall, computeDealVolumeCall, matchOrdersCall, sponsorMatchOrdersCall,
+    assertDatasetDealCompatibilityCall, computeDealVolumeCall, matchOrdersCall, sponsorMatchOrdersCall, AppOrder,
+    RequestOrder, WorkerpoolOrder,
 };
 use stylus_sdk::abi::Router;
 
@@ -550,6 +551,42 @@ fn a_sponsored_deal_of_a_zero_requester_exists() {
     assert_eq!(f.balance(SPONSOR), (U256::from(40), U256::from(60)));
     // An id never matched does not exist.
     assert!(!f.storage().deals.getter(B256::repeat_byte(1)).exists());
+}
+
+/// A request order whose `params` are not UTF-8, validly signed over its raw bytes, matches
+/// as in PoCo (which hashes a `string` without looking at it): the raw bytes are hashed,
+/// consumed under that hash and recorded (issue 9, item 5). `viewDeal` returns them as a
+/// Rust `String`, so it shows such params empty: the one place they differ (README).
+#[test]
+fn non_utf8_params_match_and_are_recorded_raw() {
+    const MARK: &str = "params-not-utf8-xyz";
+    let mut f = Fixture::new();
+    f.request.params = MARK.into();
+    f.sign_all();
+    let mut raw = MARK.as_bytes().to_vec();
+    raw[0] = 0xff;
+    let hash = poco_core::eip712::typed_data_hash(
+        &f.domain,
+        &poco_core::eip712::request_order_struct_hash(&f.request, &raw),
+    );
+    f.request.sign = f.sign_for(&f.requester, &hash, true);
+    let call = matchOrdersCall { _0: f.app.clone(), _1: f.dataset.clone(), _2: f.workerpool.clone(), _3: f.request.clone() };
+    let mut data = call.abi_encode();
+    let at = data.windows(MARK.len()).position(|w| w == MARK.as_bytes()).unwrap();
+    data[at] = 0xff;
+    let out = route(&mut f.facet, &data).unwrap();
+    let dealid = matchOrdersCall::abi_decode_returns_validate(&out).unwrap();
+    assert_eq!(dealid, deal_id(&hash, &U256::ZERO));
+    assert_eq!(f.storage().consumed.get(hash), U256::from(4));
+    let storage = f.storage();
+    let record = storage.deals.getter(dealid);
+    assert_eq!(record.params.get_bytes(), raw);
+    assert_eq!(record.to_deal().params, "");
+    // computeDealVolume hashes the raw bytes too: the request is now consumed.
+    let selector = computeDealVolumeCall::SELECTOR;
+    data[..4].copy_from_slice(&selector);
+    let out = route(&mut f.facet, &data).unwrap();
+    assert_eq!(U256::from_be_slice(&out), U256::ZERO);
 }
 
 /// Each check, alone, reverts with its own reason: `(reason, break the orders)`.

@@ -12,6 +12,12 @@
 //! Orders are identified by their EIP-712 typed-data hash in the hub's domain
 //! (`poco_core::eip712`); presigned and consumed volumes are the hub's `presigned` and
 //! `consumed` maps (`poco_hub_base::layout`).
+//!
+//! `manageRequestOrder` and `broadcastRequestOrder` are dispatched by the `#[fallback]` and
+//! decoded by `poco_core::calldata`: a request order's `string params` may hold any bytes
+//! (PoCo hashes and emits them as they are), which the SDK's decoder, building a Rust
+//! `String`, refuses. Their ABI items are `poco_core::orders::{manageRequestOrderCall,
+//! broadcastRequestOrderCall}::abi()`.
 
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(feature = "contract-client-gen", allow(unused_imports))]
@@ -25,18 +31,19 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{SolEvent, SolValue};
+use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use poco_core::{
-    eip712::{typed_data_hash, PocoStructHash},
+    calldata::{decode_request_order, decode_request_order_operation, encode_request_order},
+    eip712::{request_order_operation_struct_hash, typed_data_hash, PocoStructHash},
     orders::{
-        AppOrder, AppOrderOperation, DatasetOrder, DatasetOrderOperation, RequestOrder, RequestOrderOperation,
-        WorkerpoolOrder, WorkerpoolOrderOperation,
+        broadcastRequestOrderCall, manageRequestOrderCall, AppOrder, AppOrderOperation, DatasetOrder,
+        DatasetOrderOperation, WorkerpoolOrder, WorkerpoolOrderOperation,
     },
     reasons,
     status::OrderOperationEnum,
 };
 use poco_hub_base::{calls::owner_of, poco_storage, revert, signatures};
-use stylus_sdk::{abi::Bytes, host::VM, prelude::*};
+use stylus_sdk::{abi::Bytes, host::VM, prelude::*, ArbResult};
 
 pub mod events;
 
@@ -178,31 +185,55 @@ impl OrdersFacet {
         manage(vm, op, || operation.struct_hash())
     }
 
-    /// Presigns or closes a request order; its owner is `order.requester` (no call).
+    /// `manageRequestOrder(RequestOrderOperation)` and `broadcastRequestOrder(RequestOrder)`,
+    /// dispatched here on their selector and decoded by hand (crate docs: their `params`
+    /// may be any bytes).
+    ///
+    /// - `manageRequestOrder` presigns or closes a request order; its owner is
+    ///   `order.requester` (no call). Arguments: the order, `operation` (0 SIGN, 1 CLOSE)
+    ///   and the requester's EIP-712 signature of the operation. Events:
+    ///   `SignedRequestOrder(requestHash)` or `ClosedRequestOrder(requestHash)`.
+    /// - `broadcastRequestOrder` publishes a request order, emitted as is (it is not
+    ///   checked). Event: `BroadcastRequestOrder(requestorder)`.
     ///
     /// # Arguments
-    /// * `operation` - the order, `operation` (0 SIGN, 1 CLOSE) and the requester's EIP-712
-    ///   signature of the operation.
+    /// * `calldata` - the whole calldata, selector included.
     ///
     /// # Errors
-    /// As [`Self::manage_app_order`], without the `owner()` call. As in PoCo, a request
-    /// order whose requester is `address(0)` is "signed" by any unrecoverable 64/65-byte
-    /// signature (PROTOCOL.md §8). Such an order can be matched too: `sponsorMatchOrders`
-    /// with such a signature records a deal whose requester is zero, paid by the sender
-    /// (`matchOrders` fails, the zero requester being the payer).
-    ///
-    /// # Events
-    /// `SignedRequestOrder(requestHash)` or `ClosedRequestOrder(requestHash)`.
-    pub fn manage_request_order(&mut self, operation: RequestOrderOperation) -> Result<(), Vec<u8>> {
-        let op = Operation {
-            owner: operation.order.requester,
-            operation: operation.operation,
-            order_hash: operation.order.struct_hash(),
-            volume: operation.order.volume,
-            sign: &operation.sign,
-            topics: [SignedRequestOrder::SIGNATURE_HASH, ClosedRequestOrder::SIGNATURE_HASH],
+    /// Empty revert data for an unknown selector, calldata that does not decode (as
+    /// Solidity's ABI decoder) or a call with value. `manageRequestOrder`: as
+    /// [`Self::manage_app_order`], without the `owner()` call. As in PoCo, a request order
+    /// whose requester is `address(0)` is "signed" by any unrecoverable 64/65-byte signature
+    /// (PROTOCOL.md §8). Such an order can be matched too: `sponsorMatchOrders` with such a
+    /// signature records a deal whose requester is zero, paid by the sender (`matchOrders`
+    /// fails, the zero requester being the payer).
+    #[fallback]
+    pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
+        let Some((selector, params)) = calldata.split_first_chunk::<4>() else {
+            return Err(revert::bare());
         };
-        manage(self.vm(), op, || operation.struct_hash())
+        let vm = self.vm();
+        match *selector {
+            manageRequestOrderCall::SELECTOR => {
+                let operation = decode_request_order_operation(params).map_err(|_| revert::bare())?;
+                let order_hash = operation.order.struct_hash();
+                let op = Operation {
+                    owner: operation.order.order.requester,
+                    operation: operation.operation,
+                    order_hash,
+                    volume: operation.order.order.volume,
+                    sign: &operation.sign,
+                    topics: [SignedRequestOrder::SIGNATURE_HASH, ClosedRequestOrder::SIGNATURE_HASH],
+                };
+                manage(vm, op, || request_order_operation_struct_hash(&order_hash, operation.operation))?;
+            }
+            broadcastRequestOrderCall::SELECTOR => {
+                let order = decode_request_order(params).map_err(|_| revert::bare())?;
+                emit(vm, BroadcastRequestOrder::SIGNATURE_HASH, &encode_request_order(&order));
+            }
+            _ => return Err(revert::bare()),
+        }
+        Ok(Vec::new())
     }
 
     /// Publishes an app order.
@@ -236,17 +267,6 @@ impl OrdersFacet {
     /// `BroadcastWorkerpoolOrder(workerpoolorder)`.
     pub fn broadcast_workerpool_order(&mut self, workerpoolorder: WorkerpoolOrder) {
         emit(self.vm(), BroadcastWorkerpoolOrder::SIGNATURE_HASH, &workerpoolorder.abi_encode());
-    }
-
-    /// Publishes a request order.
-    ///
-    /// # Arguments
-    /// * `requestorder` - the order, emitted as is.
-    ///
-    /// # Events
-    /// `BroadcastRequestOrder(requestorder)`.
-    pub fn broadcast_request_order(&mut self, requestorder: RequestOrder) {
-        emit(self.vm(), BroadcastRequestOrder::SIGNATURE_HASH, &requestorder.abi_encode());
     }
 
     /// Whether `signature` is `identity`'s signature of `hash`: ERC-1271 for a contract,

@@ -11,7 +11,9 @@ use poco_core::{
     eip712::domain_separator,
     signature::{ecrecover_input, parse_signature, ECRECOVER_PRECOMPILE, SECP256K1_N_HALF},
 };
+use poco_core::orders::{broadcastRequestOrderCall, manageRequestOrderCall, RequestOrder, RequestOrderOperation};
 use poco_hub_base::{poco_storage, testing::MockHost};
+use stylus_sdk::abi::Router;
 
 use super::*;
 
@@ -89,6 +91,24 @@ fn app_order() -> AppOrder {
 
 fn app_op(operation: u8, sign: Vec<u8>) -> AppOrderOperation {
     AppOrderOperation { order: app_order(), operation, sign: Bytes::from(sign) }
+}
+
+/// Calls the facet as its router does for a selector it does not route: the value check of
+/// a non-payable method, then the fallback.
+fn route(facet: &mut OrdersFacet, calldata: &[u8]) -> Result<(), Vec<u8>> {
+    let out = <OrdersFacet as Router<OrdersFacet>>::fallback(facet, calldata).unwrap()?;
+    assert!(out.is_empty());
+    Ok(())
+}
+
+/// `manageRequestOrder` through the fallback, with calldata from core's call type.
+fn manage_request(facet: &mut OrdersFacet, operation: RequestOrderOperation) -> Result<(), Vec<u8>> {
+    route(facet, &manageRequestOrderCall(operation).abi_encode())
+}
+
+/// `broadcastRequestOrder` through the fallback.
+fn broadcast_request(facet: &mut OrdersFacet, order: RequestOrder) -> Result<(), Vec<u8>> {
+    route(facet, &broadcastRequestOrderCall(order).abi_encode())
 }
 
 fn single_log(host: &MockHost) -> (Vec<B256>, Vec<u8>) {
@@ -287,7 +307,7 @@ fn operation_out_of_enum_range_reverts_without_data() {
     let request = RequestOrder { requester: owner, ..Default::default() };
     host.vm.set_sender(owner);
     let op = RequestOrderOperation { order: request, operation: 2, sign: Bytes::new() };
-    assert_eq!(facet.manage_request_order(op), Err(vec![]));
+    assert_eq!(manage_request(&mut facet, op), Err(vec![]));
     assert!(host.vm.get_emitted_logs().is_empty());
     assert_eq!(poco_storage(&host.handle()).consumed.get(app_order().typed_data_hash(&domain)), U256::ZERO);
 }
@@ -317,9 +337,7 @@ fn requester_manages_request_order_without_call() {
         ..Default::default()
     };
     host.vm.set_sender(requester.address);
-    facet
-        .manage_request_order(RequestOrderOperation { order: order.clone(), operation: 1, sign: Bytes::new() })
-        .unwrap();
+    manage_request(&mut facet, RequestOrderOperation { order: order.clone(), operation: 1, sign: Bytes::new() }).unwrap();
     let hash = order.typed_data_hash(&domain);
     assert_eq!(poco_storage(&host.handle()).consumed.get(hash), U256::from(5));
     assert!(host.calls_made().is_empty());
@@ -334,7 +352,7 @@ fn requester_manages_request_order_without_call() {
     mock_ecrecover(&host, &op_hash, &sig);
     op.sign = sig.into();
     host.vm.set_sender(STRANGER);
-    facet.manage_request_order(op).unwrap();
+    manage_request(&mut facet, op).unwrap();
     assert_eq!(poco_storage(&host.handle()).presigned.get(hash), requester.address);
     let (topics, _) = single_log(&host);
     assert_eq!(topics, vec![SignedRequestOrder::SIGNATURE_HASH]);
@@ -349,10 +367,53 @@ fn zero_requester_is_authorized_by_an_unrecoverable_signature_as_in_poco() {
     // 65 bytes with v = 27 but no mock: the precompile returns nothing → address(0).
     let mut sig = vec![1u8; 64];
     sig.push(27);
-    facet.manage_request_order(RequestOrderOperation { order: order.clone(), operation: 0, sign: sig.into() }).unwrap();
+    manage_request(&mut facet, RequestOrderOperation { order: order.clone(), operation: 0, sign: sig.into() }).unwrap();
     let hash = order.typed_data_hash(&domain);
     // Stored, but verifyPresignature refuses address(0).
     assert!(!facet.verify_presignature(Address::ZERO, hash));
+}
+
+/// Replaces the first byte of `mark` in `data` by 0xff (invalid UTF-8 start).
+fn break_utf8(data: &mut [u8], mark: &str) {
+    let at = data.windows(mark.len()).position(|w| w == mark.as_bytes()).unwrap();
+    data[at] = 0xff;
+}
+
+/// A request order's `params` may be any bytes, as PoCo's `string`: `manageRequestOrder`
+/// presigns it under the hash of the raw bytes, its operation signed over them, and
+/// `broadcastRequestOrder` emits them as they are (issue 9, item 5).
+#[test]
+fn request_orders_with_non_utf8_params_are_managed_and_broadcast() {
+    const MARK: &str = "params-not-utf8-xyz";
+    let (host, mut facet, domain) = setup();
+    let requester = Signer::new(9);
+    let order = RequestOrder { requester: requester.address, volume: U256::from(5), params: MARK.into(), ..Default::default() };
+    let mut raw = MARK.as_bytes().to_vec();
+    raw[0] = 0xff;
+    let order_hash = poco_core::eip712::request_order_struct_hash(&order, &raw);
+    let op_hash = typed_data_hash(&domain, &poco_core::eip712::request_order_operation_struct_hash(&order_hash, 0));
+    let sig = requester.sign65(&op_hash);
+    mock_ecrecover(&host, &op_hash, &sig);
+    let mut data = manageRequestOrderCall(RequestOrderOperation { order: order.clone(), operation: 0, sign: sig.into() })
+        .abi_encode();
+    break_utf8(&mut data, MARK);
+    host.vm.set_sender(STRANGER);
+    route(&mut facet, &data).unwrap();
+    let hash = typed_data_hash(&domain, &order_hash);
+    assert_eq!(poco_storage(&host.handle()).presigned.get(hash), requester.address);
+    assert_eq!(single_log(&host), (vec![SignedRequestOrder::SIGNATURE_HASH], hash.to_vec()));
+
+    host.vm.clear_mocks();
+    let mut data = broadcastRequestOrderCall(order.clone()).abi_encode();
+    break_utf8(&mut data, MARK);
+    route(&mut facet, &data).unwrap();
+    let mut expected = order.abi_encode();
+    break_utf8(&mut expected, MARK);
+    assert_eq!(single_log(&host), (vec![BroadcastRequestOrder::SIGNATURE_HASH], expected));
+    // Calldata that does not decode reverts without data, as do other selectors.
+    assert_eq!(route(&mut facet, &data[..data.len() - 1]), Err(vec![]));
+    assert_eq!(route(&mut facet, &[0xde, 0xad, 0xbe, 0xef]), Err(vec![]));
+    assert_eq!(route(&mut facet, &[0xde]), Err(vec![]));
 }
 
 #[test]
@@ -365,7 +426,7 @@ fn broadcasts_emit_the_whole_order() {
     let workerpool = WorkerpoolOrder { workerpool: WORKERPOOL, trust: U256::from(3), category: U256::from(2), ..Default::default() };
     facet.broadcast_workerpool_order(workerpool.clone());
     let request = RequestOrder { app: APP, params: "p".into(), requester: STRANGER, sign: vec![7; 64].into(), ..Default::default() };
-    facet.broadcast_request_order(request.clone());
+    broadcast_request(&mut facet, request.clone()).unwrap();
     let logs = host.vm.get_emitted_logs();
     assert_eq!(logs.len(), 4);
     let a = BroadcastAppOrder::decode_raw_log(logs[0].0.clone(), &logs[0].1).unwrap().apporder;
