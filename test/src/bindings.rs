@@ -50,72 +50,29 @@ sol!(
     "../abi/facet-escrow.json"
 );
 
-// The task lifecycle with PoCo's signatures (`IexecPoco2`, `IexecPocoAccessors`,
-// `IexecAccessorsABILegacy`), declared by hand until the lifecycle facets export theirs;
-// `lifecycle_bindings_are_in_the_exported_hub_abi` checks every selector and event against
-// `abi/hub.json`, so a drift from what the hub serves fails a test.
-sol! {
+// The task lifecycle, facet by facet as the hub routes it: initialize/claim and the task
+// events (`facet-tasks`), contribute/reveal/reopen, finalize/contributeAndFinalize, and the
+// task views (`facet-task-accessors`).
+sol!(
     #[sol(rpc, all_derives)]
-    interface IPoco2 {
-        event TaskInitialize(bytes32 indexed taskid, address indexed workerpool);
-        event TaskContribute(bytes32 indexed taskid, address indexed worker, bytes32 hash);
-        event TaskConsensus(bytes32 indexed taskid, bytes32 consensus);
-        event TaskReveal(bytes32 indexed taskid, address indexed worker, bytes32 digest);
-        event TaskReopen(bytes32 indexed taskid);
-        event TaskFinalize(bytes32 indexed taskid, bytes results);
-        event TaskClaimed(bytes32 indexed taskid);
-        event AccurateContribution(address indexed worker, bytes32 indexed taskid);
-        event FaultyContribution(address indexed worker, bytes32 indexed taskid);
-        event Lock(address owner, uint256 amount);
-        event Unlock(address owner, uint256 amount);
-        event Reward(address owner, uint256 amount, bytes32 ref);
-        event Seize(address owner, uint256 amount, bytes32 ref);
-
-        function initialize(bytes32 dealId, uint256 index) external returns (bytes32);
-        function initializeArray(bytes32[] dealIds, uint256[] indexes) external returns (bool);
-        function claim(bytes32 taskId) external;
-        function claimArray(bytes32[] taskIds) external returns (bool);
-        function initializeAndClaimArray(bytes32[] dealIds, uint256[] indexes) external returns (bool);
-        function contribute(bytes32 taskId, bytes32 resultHash, bytes32 resultSeal, address enclaveChallenge, bytes enclaveSign, bytes authorizationSign) external;
-        function reveal(bytes32 taskId, bytes32 resultDigest) external;
-        function reopen(bytes32 taskId) external;
-        function finalize(bytes32 taskId, bytes results, bytes resultsCallback) external;
-        function contributeAndFinalize(bytes32 taskId, bytes32 resultDigest, bytes results, bytes resultsCallback, address enclaveChallenge, bytes enclaveSign, bytes authorizationSign) external;
-    }
-
+    ITasks,
+    "../abi/facet-tasks.json"
+);
+sol!(
     #[sol(rpc, all_derives)]
-    interface ITaskViews {
-        struct Task {
-            uint8 status;
-            bytes32 dealid;
-            uint256 idx;
-            uint256 timeref;
-            uint256 contributionDeadline;
-            uint256 revealDeadline;
-            uint256 finalDeadline;
-            bytes32 consensusValue;
-            uint256 revealCounter;
-            uint256 winnerCounter;
-            address[] contributors;
-            bytes32 resultDigest;
-            bytes results;
-            uint256 resultsTimestamp;
-            bytes resultsCallback;
-        }
-        struct Contribution {
-            uint8 status;
-            bytes32 resultHash;
-            bytes32 resultSeal;
-            address enclaveChallenge;
-            uint256 weight;
-        }
-        function viewTask(bytes32 id) external view returns (Task);
-        function viewContribution(bytes32 _taskid, address _worker) external view returns (Contribution);
-        function resultFor(bytes32 id) external view returns (bytes);
-        function viewTaskABILegacy(bytes32 _taskid) external view returns (uint8, bytes32, uint256, uint256, uint256, uint256, uint256, bytes32, uint256, uint256, address[], bytes);
-        function viewContributionABILegacy(bytes32 _taskid, address _worker) external view returns (uint8, bytes32, bytes32, address);
-    }
-}
+    IContribute,
+    "../abi/facet-contribute.json"
+);
+sol!(
+    #[sol(rpc, all_derives)]
+    IFinalize,
+    "../abi/facet-finalize.json"
+);
+sol!(
+    #[sol(rpc, all_derives)]
+    ITaskViews,
+    "../abi/facet-task-accessors.json"
+);
 
 // The hub's administration (owner only): `setTeeBroker`, `setCallbackGas`.
 sol!(
@@ -123,29 +80,3 @@ sol!(
     IAdmin,
     "../abi/facet-admin.json"
 );
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic here is a failed test
-
-    use alloy::primitives::{FixedBytes, B256};
-    use poco_client::Artifacts;
-
-    use super::{IPoco2, ITaskViews};
-
-    /// The hand-declared lifecycle bindings are what the hub exports: every selector and
-    /// event of `IPoco2` and `ITaskViews` is in `abi/hub.json` (which `cargo xtask abi
-    /// --check` holds to PoCo's reference ABI).
-    #[test]
-    fn lifecycle_bindings_are_in_the_exported_hub_abi() {
-        let hub = Artifacts::of_this_workspace().abi("hub").expect("abi/hub.json");
-        let selectors: Vec<FixedBytes<4>> = hub.functions().map(|f| f.selector()).collect();
-        for s in IPoco2::IPoco2Calls::SELECTORS.iter().chain(ITaskViews::ITaskViewsCalls::SELECTORS) {
-            assert!(selectors.contains(&FixedBytes(*s)), "selector {s:02x?} is not served by the hub");
-        }
-        let events: Vec<B256> = hub.events().map(|e| e.selector()).collect();
-        for topic in IPoco2::IPoco2Events::SELECTORS {
-            assert!(events.contains(&B256::from(*topic)), "event {topic:02x?} is not in the hub's ABI");
-        }
-    }
-}

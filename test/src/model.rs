@@ -141,6 +141,10 @@ pub struct TaskModel {
     pub total: u128,
     /// The last revealed digest.
     pub result_digest: B256,
+    /// `results` given at finalization.
+    pub results: Vec<u8>,
+    /// `resultsCallback` given at finalization.
+    pub results_callback: Vec<u8>,
 }
 
 /// The whole model: accounts, scores, deals and tasks.
@@ -269,6 +273,8 @@ impl Model {
                     groups: BTreeMap::new(),
                     total: 1,
                     result_digest: B256::ZERO,
+                    results: Vec::new(),
+                    results_callback: Vec::new(),
                 },
             );
             Ok(id)
@@ -401,7 +407,7 @@ impl Model {
     }
 
     /// `finalize(taskid, results, resultsCallback)` sent by `sender` at `now` (§4.8).
-    pub fn finalize(&mut self, id: B256, sender: Address, results_callback: &[u8], now: u64) -> Outcome {
+    pub fn finalize(&mut self, id: B256, sender: Address, results: &[u8], results_callback: &[u8], now: u64) -> Outcome {
         self.atomically(|m| {
             let (mut task, deal) = m.task_and_deal(id)?;
             require(sender == deal.scheduler, "not the scheduler")?;
@@ -413,6 +419,8 @@ impl Model {
             )?;
             require(callback_ok(&deal, results_callback, &task.result_digest), "resultsCallback")?;
             task.status = TaskStatusEnum::COMPLETED;
+            task.results = results.to_vec();
+            task.results_callback = results_callback.to_vec();
             m.success_work(&deal)?;
             // distributeRewards (SCORE POLICY 2/3, 3/3).
             let stake = deal.worker_stake();
@@ -457,6 +465,7 @@ impl Model {
         id: B256,
         worker: Address,
         digest: B256,
+        results: &[u8],
         results_callback: &[u8],
         enclave_challenge: Address,
         authorized: bool,
@@ -489,6 +498,8 @@ impl Model {
             task.reveal_counter = 1;
             task.winner_counter = 1;
             task.result_digest = digest;
+            task.results = results.to_vec();
+            task.results_callback = results_callback.to_vec();
             m.success_work(&deal)?;
             // distributeRewardsFast: no stake, no score.
             let worker_reward = deal.pool_price * (100 - deal.scheduler_reward_ratio) / 100;

@@ -18,6 +18,7 @@ use alloy::{
     providers::Provider,
 };
 use anyhow::{ensure, Result};
+use poco_core::status::TaskStatusEnum;
 use poco_e2e::{
     account,
     lifecycle::{digest, ready, Harness, Sent, REFERENCE_RESULTS},
@@ -32,7 +33,7 @@ const DEFAULT_CASES: u32 = 12;
 const WORKERS: usize = 4;
 /// SRLC each worker deposits: enough for a few stakes, not for every one, so that some
 /// contributions are refused for want of funds.
-const WORKER_DEPOSIT: u64 = 40;
+const WORKER_DEPOSIT: u64 = 100;
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -120,13 +121,23 @@ impl Case {
         }
     }
 
-    /// The `i`-th task the model knows (modulo their number), or an uninitialized one.
+    /// A task the model knows, chosen by `i`: three times in four among those still ACTIVE
+    /// or REVEALING (where an operation can do something), otherwise among all (where most
+    /// are refused); an uninitialized task when there is none.
     fn task(&self, i: usize) -> B256 {
-        let tasks: Vec<B256> = self.h.model.tasks.keys().copied().collect();
-        if tasks.is_empty() {
-            B256::repeat_byte(0x7a)
-        } else {
-            tasks[i % tasks.len()]
+        let all: Vec<B256> = self.h.model.tasks.keys().copied().collect();
+        let live: Vec<B256> = self
+            .h
+            .model
+            .tasks
+            .iter()
+            .filter(|(_, t)| matches!(t.status, TaskStatusEnum::ACTIVE | TaskStatusEnum::REVEALING))
+            .map(|(id, _)| *id)
+            .collect();
+        match (i % 4, live.is_empty(), all.is_empty()) {
+            (0..=2, false, _) => live[i % live.len()],
+            (_, _, false) => all[i % all.len()],
+            _ => B256::repeat_byte(0x7a),
         }
     }
 
