@@ -167,6 +167,30 @@ fn cut_action_out_of_range_reverts_without_data() {
     );
 }
 
+/// Pinned deviation (README): the SDK decodes `diamondCut`'s calldata before the method
+/// runs, so calldata Solidity's decoder refuses (here an action word above 255) reverts
+/// without data even from a non-owner, where diamond-1, checking the owner first, reports
+/// `NotContractOwner`. From the owner both revert without data.
+#[test]
+fn malformed_cut_calldata_reverts_without_data_before_the_owner_check() {
+    use alloy_sol_types::SolCall;
+    use stylus_sdk::abi::Router;
+    let (vm, mut d) = setup();
+    let call = diamond::diamondCutCall { _diamondCut: vec![cut(FACET_A, ADD, &[S1])], _init: Address::ZERO, _calldata: Bytes::new() };
+    let mut data = call.abi_encode();
+    // Head: selector, offset of the cut array, init, calldata offset; the array: length,
+    // offset of its element, then the element's facet and action words.
+    let action_word = 4 + 32 * 6;
+    assert_eq!(data[action_word + 31], ADD);
+    data[action_word + 30] = 1; // 256: not a uint8
+    let selector = u32::from_be_bytes(diamond::diamondCutCall::SELECTOR);
+    vm.set_sender(STRANGER);
+    assert_eq!(<DiamondFacet as Router<DiamondFacet>>::route(&mut d, selector, &data[4..]), Some(Err(vec![])));
+    vm.set_sender(OWNER);
+    assert_eq!(<DiamondFacet as Router<DiamondFacet>>::route(&mut d, selector, &data[4..]), Some(Err(vec![])));
+    assert_eq!(d.facet_address(S1), Address::ZERO);
+}
+
 #[test]
 fn functions_of_the_diamond_itself_are_immutable() {
     let (vm, mut d) = setup();
