@@ -33,7 +33,7 @@ use poco_facet_matching::OrdersMatched;
 
 use crate::{
     account,
-    bindings::{IContribute, IFinalize, IHub, IRlc, ITaskViews, ITasks, IWorkerpool},
+    bindings::{IHub, IPoco2, IRlc, ITaskViews, IWorkerpool},
     market::{confirm, deposit, sign, signed_orders, Actors, Assets, DealTerms},
     model::{DealModel, Model, Outcome},
     provider, Network,
@@ -366,14 +366,14 @@ impl Harness {
 
     /// `initialize(dealid, idx)`, sent by the scheduler; checks `TaskInitialize`.
     pub async fn initialize(&mut self, deal: B256, idx: u64) -> Result<(B256, Sent)> {
-        let input = ITasks::initializeCall { deal_id: deal, idx: U256::from(idx) }.abi_encode();
+        let input = IPoco2::initializeCall { dealId: deal, index: U256::from(idx) }.abi_encode();
         let scheduler = self.actors.scheduler.clone();
         let sent = self.send(&scheduler, input.into()).await?;
         let model = self.model.initialize(deal, idx);
         Self::agree("initialize", &sent, &model)?;
         let id = poco_core::ids::task_id(&deal, &U256::from(idx));
         if sent.ok() {
-            let init = events::<ITasks::TaskInitialize>(self.hub, &sent.receipt);
+            let init = events::<IPoco2::TaskInitialize>(self.hub, &sent.receipt);
             ensure!(
                 init.len() == 1 && init[0].taskid == id && init[0].workerpool == self.assets.pool,
                 "TaskInitialize {init:?}"
@@ -404,22 +404,22 @@ impl Harness {
     ) -> Result<Sent> {
         let vote = Vote::new(worker.address(), task, digest);
         let challenge = enclave.map_or(Address::ZERO, |e| e.address());
-        let call = IContribute::contributeCall {
-            task_id: task,
-            result_hash: vote.hash,
-            result_seal: vote.seal,
-            enclave_challenge: challenge,
-            enclave_sign: enclave.map_or_else(no_enclave_sign, |e| enclave_sign(e, &vote)),
-            authorization_sign: authorize(authorizer, worker.address(), task, challenge),
+        let call = IPoco2::contributeCall {
+            taskId: task,
+            resultHash: vote.hash,
+            resultSeal: vote.seal,
+            enclaveChallenge: challenge,
+            enclaveSign: enclave.map_or_else(no_enclave_sign, |e| enclave_sign(e, &vote)),
+            authorizationSign: authorize(authorizer, worker.address(), task, challenge),
         };
         let authorized = authorizer.address() == self.expected_authorizer(challenge).await?;
         let sent = self.send(worker, call.abi_encode().into()).await?;
         let model = self.model.contribute(task, worker.address(), vote.hash, vote.seal, challenge, authorized, sent.time);
         Self::agree("contribute", &sent, &model)?;
         if sent.ok() {
-            let c = events::<ITasks::TaskContribute>(self.hub, &sent.receipt);
+            let c = events::<IPoco2::TaskContribute>(self.hub, &sent.receipt);
             ensure!(c.len() == 1 && c[0].taskid == task && c[0].worker == worker.address() && c[0].hash == vote.hash, "TaskContribute {c:?}");
-            let consensus = events::<ITasks::TaskConsensus>(self.hub, &sent.receipt);
+            let consensus = events::<IPoco2::TaskConsensus>(self.hub, &sent.receipt);
             let reached = self.model.status(task) == TaskStatusEnum::REVEALING;
             ensure!(
                 consensus.len() == usize::from(reached) && consensus.iter().all(|e| e.taskid == task && e.consensus == vote.hash),
@@ -441,12 +441,12 @@ impl Harness {
     /// Worker `w` reveals `digest` on `task`; checks `TaskReveal`.
     pub async fn reveal(&mut self, w: usize, task: B256, digest: B256) -> Result<Sent> {
         let worker = self.workers[w].clone();
-        let input = IContribute::revealCall { task_id: task, result_digest: digest }.abi_encode();
+        let input = IPoco2::revealCall { taskId: task, resultDigest: digest }.abi_encode();
         let sent = self.send(&worker, input.into()).await?;
         let model = self.model.reveal(task, worker.address(), digest, sent.time);
         Self::agree("reveal", &sent, &model)?;
         if sent.ok() {
-            let r = events::<ITasks::TaskReveal>(self.hub, &sent.receipt);
+            let r = events::<IPoco2::TaskReveal>(self.hub, &sent.receipt);
             ensure!(r.len() == 1 && r[0].taskid == task && r[0].worker == worker.address() && r[0].digest == digest, "TaskReveal {r:?}");
         }
         self.check_task(task).await?;
@@ -455,11 +455,11 @@ impl Harness {
 
     /// `reopen(task)` sent by `from`; checks `TaskReopen`.
     pub async fn reopen(&mut self, from: &PrivateKeySigner, task: B256) -> Result<Sent> {
-        let sent = self.send(from, IContribute::reopenCall { task_id: task }.abi_encode().into()).await?;
+        let sent = self.send(from, IPoco2::reopenCall { taskId: task }.abi_encode().into()).await?;
         let model = self.model.reopen(task, from.address(), sent.time);
         Self::agree("reopen", &sent, &model)?;
         if sent.ok() {
-            let r = events::<ITasks::TaskReopen>(self.hub, &sent.receipt);
+            let r = events::<IPoco2::TaskReopen>(self.hub, &sent.receipt);
             ensure!(r.len() == 1 && r[0].taskid == task, "TaskReopen {r:?}");
         }
         self.check_task(task).await?;
@@ -483,21 +483,21 @@ impl Harness {
         results_callback: &[u8],
         gas: u64,
     ) -> Result<Sent> {
-        let call = IFinalize::finalizeCall {
-            task_id: task,
+        let call = IPoco2::finalizeCall {
+            taskId: task,
             results: Bytes::copy_from_slice(results),
-            results_callback: Bytes::copy_from_slice(results_callback),
+            resultsCallback: Bytes::copy_from_slice(results_callback),
         };
         let before = self.model.tasks.get(&task).cloned();
         let sent = self.send_with_gas(from, call.abi_encode().into(), gas).await?;
         let model = self.model.finalize(task, from.address(), results, results_callback, sent.time);
         Self::agree("finalize", &sent, &model)?;
         if sent.ok() {
-            let f = events::<ITasks::TaskFinalize>(self.hub, &sent.receipt);
+            let f = events::<IPoco2::TaskFinalize>(self.hub, &sent.receipt);
             ensure!(f.len() == 1 && f[0].taskid == task && f[0].results.as_ref() == results, "TaskFinalize {f:?}");
             let before = before.context("finalized an unknown task")?;
-            let accurate = events::<ITasks::AccurateContribution>(self.hub, &sent.receipt);
-            let faulty = events::<ITasks::FaultyContribution>(self.hub, &sent.receipt);
+            let accurate = events::<IPoco2::AccurateContribution>(self.hub, &sent.receipt);
+            let faulty = events::<IPoco2::FaultyContribution>(self.hub, &sent.receipt);
             let after = &self.model.tasks[&task];
             let mut expect_accurate = Vec::new();
             let mut expect_faulty = Vec::new();
@@ -534,14 +534,14 @@ impl Harness {
         let vote = Vote::new(worker.address(), task, digest);
         let challenge = enclave.map_or(Address::ZERO, |e| e.address());
         let scheduler = self.actors.scheduler.clone();
-        let call = IFinalize::contributeAndFinalizeCall {
-            task_id: task,
-            result_digest: digest,
+        let call = IPoco2::contributeAndFinalizeCall {
+            taskId: task,
+            resultDigest: digest,
             results: Bytes::copy_from_slice(results),
-            results_callback: Bytes::copy_from_slice(results_callback),
-            enclave_challenge: challenge,
-            enclave_sign: enclave.map_or_else(no_enclave_sign, |e| enclave_sign(e, &vote)),
-            authorization_sign: authorize(&scheduler, worker.address(), task, challenge),
+            resultsCallback: Bytes::copy_from_slice(results_callback),
+            enclaveChallenge: challenge,
+            enclaveSign: enclave.map_or_else(no_enclave_sign, |e| enclave_sign(e, &vote)),
+            authorizationSign: authorize(&scheduler, worker.address(), task, challenge),
         };
         let authorized = scheduler.address() == self.expected_authorizer(challenge).await?;
         let sent = self.send(&worker, call.abi_encode().into()).await?;
@@ -551,10 +551,10 @@ impl Harness {
         if sent.ok() {
             let hub = self.hub;
             let r = &sent.receipt;
-            let c = events::<ITasks::TaskContribute>(hub, r);
-            let k = events::<ITasks::TaskConsensus>(hub, r);
-            let v = events::<ITasks::TaskReveal>(hub, r);
-            let f = events::<ITasks::TaskFinalize>(hub, r);
+            let c = events::<IPoco2::TaskContribute>(hub, r);
+            let k = events::<IPoco2::TaskConsensus>(hub, r);
+            let v = events::<IPoco2::TaskReveal>(hub, r);
+            let f = events::<IPoco2::TaskFinalize>(hub, r);
             ensure!(c.len() == 1 && c[0].taskid == task && c[0].worker == worker.address() && c[0].hash == vote.hash, "TaskContribute {c:?}");
             ensure!(k.len() == 1 && k[0].taskid == task && k[0].consensus == vote.hash, "TaskConsensus {k:?}");
             ensure!(v.len() == 1 && v[0].taskid == task && v[0].worker == worker.address() && v[0].digest == digest, "TaskReveal {v:?}");
@@ -567,11 +567,11 @@ impl Harness {
     /// `claim(task)`, sent by the requester; checks `TaskClaimed`.
     pub async fn claim(&mut self, task: B256) -> Result<Sent> {
         let requester = self.actors.requester.clone();
-        let sent = self.send(&requester, ITasks::claimCall { task_id: task }.abi_encode().into()).await?;
+        let sent = self.send(&requester, IPoco2::claimCall { taskId: task }.abi_encode().into()).await?;
         let model = self.model.claim(task, sent.time);
         Self::agree("claim", &sent, &model)?;
         if sent.ok() {
-            let c = events::<ITasks::TaskClaimed>(self.hub, &sent.receipt);
+            let c = events::<IPoco2::TaskClaimed>(self.hub, &sent.receipt);
             ensure!(c.len() == 1 && c[0].taskid == task, "TaskClaimed {c:?}");
         }
         self.check_task(task).await?;
@@ -581,8 +581,8 @@ impl Harness {
     /// `initializeArray` of `deal`'s tasks `indexes`; the model initializes each in turn
     /// and the call succeeds only if every one does (PoCo's loop of `initialize`).
     pub async fn initialize_array(&mut self, deal: B256, indexes: &[u64]) -> Result<(Vec<B256>, Sent)> {
-        let call = ITasks::initializeArrayCall {
-            deal_ids: vec![deal; indexes.len()],
+        let call = IPoco2::initializeArrayCall {
+            dealIds: vec![deal; indexes.len()],
             indexes: indexes.iter().map(|i| U256::from(*i)).collect(),
         };
         let scheduler = self.actors.scheduler.clone();
@@ -591,7 +591,7 @@ impl Harness {
         Self::agree("initializeArray", &sent, &model)?;
         let ids: Vec<B256> = indexes.iter().map(|i| poco_core::ids::task_id(&deal, &U256::from(*i))).collect();
         if sent.ok() {
-            let init: Vec<B256> = events::<ITasks::TaskInitialize>(self.hub, &sent.receipt).iter().map(|e| e.taskid).collect();
+            let init: Vec<B256> = events::<IPoco2::TaskInitialize>(self.hub, &sent.receipt).iter().map(|e| e.taskid).collect();
             ensure!(init == ids, "TaskInitialize of {init:?}, expected {ids:?}");
         }
         for id in &ids {
@@ -602,8 +602,8 @@ impl Harness {
 
     /// `initializeAndClaimArray` of `deal`'s tasks `indexes`, sent by the requester.
     pub async fn initialize_and_claim_array(&mut self, deal: B256, indexes: &[u64]) -> Result<(Vec<B256>, Sent)> {
-        let call = ITasks::initializeAndClaimArrayCall {
-            deal_ids: vec![deal; indexes.len()],
+        let call = IPoco2::initializeAndClaimArrayCall {
+            dealIds: vec![deal; indexes.len()],
             indexes: indexes.iter().map(|i| U256::from(*i)).collect(),
         };
         let requester = self.actors.requester.clone();
@@ -614,7 +614,7 @@ impl Harness {
         Self::agree("initializeAndClaimArray", &sent, &model)?;
         let ids: Vec<B256> = indexes.iter().map(|i| poco_core::ids::task_id(&deal, &U256::from(*i))).collect();
         if sent.ok() {
-            let claimed: Vec<B256> = events::<ITasks::TaskClaimed>(self.hub, &sent.receipt).iter().map(|e| e.taskid).collect();
+            let claimed: Vec<B256> = events::<IPoco2::TaskClaimed>(self.hub, &sent.receipt).iter().map(|e| e.taskid).collect();
             ensure!(claimed == ids, "TaskClaimed of {claimed:?}, expected {ids:?}");
         }
         for id in &ids {
@@ -626,7 +626,7 @@ impl Harness {
     /// `claimArray(tasks)`, sent by the requester.
     pub async fn claim_array(&mut self, tasks: &[B256]) -> Result<Sent> {
         let requester = self.actors.requester.clone();
-        let sent = self.send(&requester, ITasks::claimArrayCall { task_ids: tasks.to_vec() }.abi_encode().into()).await?;
+        let sent = self.send(&requester, IPoco2::claimArrayCall { taskIds: tasks.to_vec() }.abi_encode().into()).await?;
         let model = self.model_batch(|m| tasks.iter().map(|t| m.claim(*t, sent.time)).collect());
         Self::agree("claimArray", &sent, &model)?;
         for id in tasks {
@@ -690,7 +690,7 @@ impl Harness {
             None => ensure!(t.status == TaskStatusEnum::UNSET.as_u8() && t.dealid.is_zero(), "task {id} should be UNSET: {t:?}"),
             Some(m) => {
                 let deal = &self.model.deals[&m.deal];
-                let expected = crate::bindings::ITaskAccessorsFacet::Task {
+                let expected = ITaskViews::Task {
                     status: m.status.as_u8(),
                     dealid: m.deal,
                     idx: U256::from(m.idx),

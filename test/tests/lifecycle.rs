@@ -24,7 +24,7 @@ use poco_core::{
 };
 use poco_e2e::{
     account,
-    bindings::{IAdmin, IEscrow, IFinalize, ITaskAccessorsFacet, ITaskViews, ITasks},
+    bindings::{IAdmin, IPoco2, ITaskViews},
     lifecycle::{
         callbacks, deploy_evm, digest, enclave_key, events, ready, Harness, Sent, Vote, REFERENCE_PARAMS,
         REFERENCE_RESULTS,
@@ -67,7 +67,7 @@ async fn result_for(h: &Harness, task: B256) -> Result<Bytes, String> {
     }
 }
 
-async fn view_task(h: &Harness, task: B256) -> ITaskAccessorsFacet::Task {
+async fn view_task(h: &Harness, task: B256) -> ITaskViews::Task {
     let p = h.as_(&h.actors.requester).unwrap();
     ITaskViews::new(h.hub, &p).viewTask(task).call().await.unwrap()
 }
@@ -149,7 +149,7 @@ async fn trust_one_scenario(with_dataset: bool) {
     // One contributor: no score change (PoCo scores replicated work only).
     assert_eq!(h.model.score(h.workers[0].address()), 0);
     // The scheduler's Reward of the task: 5 − 4 = 1.
-    let rewards = events::<IEscrow::Reward>(h.hub, &sent.receipt);
+    let rewards = events::<IPoco2::Reward>(h.hub, &sent.receipt);
     assert!(rewards.iter().any(|r| r.owner == h.actors.scheduler.address() && r.amount == U256::from(1) && r.r#ref == task));
 }
 
@@ -212,14 +212,14 @@ async fn scenario_d_tee_contribute_and_finalize_enclave_signed() {
     let enclave = enclave_key(0).unwrap();
     let impostor = enclave_key(1).unwrap();
     let vote = Vote::new(h.workers[0].address(), task, result);
-    let call = IFinalize::contributeAndFinalizeCall {
-        task_id: task,
-        result_digest: result,
+    let call = IPoco2::contributeAndFinalizeCall {
+        taskId: task,
+        resultDigest: result,
         results: Bytes::copy_from_slice(results()),
-        results_callback: Bytes::new(),
-        enclave_challenge: enclave.address(),
-        enclave_sign: poco_e2e::lifecycle::enclave_sign(&impostor, &vote),
-        authorization_sign: poco_e2e::lifecycle::authorize(&h.actors.scheduler, h.workers[0].address(), task, enclave.address()),
+        resultsCallback: Bytes::new(),
+        enclaveChallenge: enclave.address(),
+        enclaveSign: poco_e2e::lifecycle::enclave_sign(&impostor, &vote),
+        authorizationSign: poco_e2e::lifecycle::authorize(&h.actors.scheduler, h.workers[0].address(), task, enclave.address()),
     };
     let worker = h.workers[0].clone();
     assert_bare_revert(&h.send(&worker, call.abi_encode().into()).await.unwrap());
@@ -255,7 +255,7 @@ async fn scenario_c_volume_10_initialize_array_activates_every_task() {
     assert_bare_revert(&h.initialize(deal.id, 3).await.unwrap().1);
     assert_bare_revert(&h.initialize(deal.id, 10).await.unwrap().1);
     assert_bare_revert(&h.initialize_array(deal.id, &[10, 3]).await.unwrap().1);
-    let call = ITasks::initializeArrayCall { deal_ids: vec![deal.id; 2], indexes: vec![U256::from(10)] };
+    let call = IPoco2::initializeArrayCall { dealIds: vec![deal.id; 2], indexes: vec![U256::from(10)] };
     let scheduler = h.actors.scheduler.clone();
     assert_bare_revert(&h.send(&scheduler, call.abi_encode().into()).await.unwrap());
     h.check_task(poco_core::ids::task_id(&deal.id, &U256::from(10))).await.unwrap();
@@ -307,7 +307,7 @@ async fn finalize_delivers_the_callback_and_survives_one_that_reverts_burns_its_
     // With too little gas left for the callback to get its stipend, PoCo's
     // `assert(gasleft() > callbackgas / 63)` fails: Panic(0x01), and nothing changes.
     let scheduler = h.actors.scheduler.clone();
-    let call = IFinalize::finalizeCall { task_id: task, results: Bytes::copy_from_slice(results()), results_callback: data.clone().into() };
+    let call = IPoco2::finalizeCall { taskId: task, results: Bytes::copy_from_slice(results()), resultsCallback: data.clone().into() };
     // The least gas that finalizes (eth_estimateGas' binary search), less 20,000: the
     // callback then gets 63/64 of what is left, under its stipend, burns it, and leaves the
     // assertion less than callbackgas / 63 (a limit much lower would run out of gas before).
@@ -474,7 +474,7 @@ async fn a_liar_outvoted_is_seized_and_loses_a_third_of_its_score() {
     let b = before(&h).await;
     let sent = h.finalize(task, results(), &[]).await.unwrap();
     assert!(sent.ok());
-    let faulty = events::<ITasks::FaultyContribution>(h.hub, &sent.receipt);
+    let faulty = events::<IPoco2::FaultyContribution>(h.hub, &sent.receipt);
     assert_eq!(faulty.len(), 1);
     assert_eq!((faulty[0].worker, faulty[0].taskid), (h.workers[3].address(), task));
     // (1000 + 300 seized) · 99 % = 1287, a third to each winner; the scheduler 1300 − 3 · 429.
