@@ -159,7 +159,7 @@ async fn scenarios(h: &mut Harness) -> Result<Vec<Scenario>> {
     let terms = DealTerms { with_dataset: false, ..DealTerms::reference() };
     trust_one(h, &mut b0, &terms, B0, [Some(785_583), None, None, None, Some(295_365)]).await?;
 
-    let mut d = Scenario::new("D: TEE (tag 0x3), trust 1, contributeAndFinalize", 1_714_858);
+    let mut d = Scenario::new("D: TEE (tag 0x3), trust 1, fast path", 1_714_858);
     let terms = DealTerms { tag: B256::with_last_byte(TAG_TEE | 0x02), ..DealTerms::reference() };
     let deal = h.match_deal(&terms).await?;
     d.rows.push(("matchOrders".into(), deal.receipt.gas_used, Some(929_337)));
@@ -170,7 +170,7 @@ async fn scenarios(h: &mut Harness) -> Result<Vec<Scenario>> {
     d.tx("contributeAndFinalize (enclave-signed)", &sent, Some(554_422))?;
     ensure!(h.model.status(task) == TaskStatusEnum::COMPLETED, "D did not complete");
 
-    let mut c = Scenario::new("C: volume 10, initializeArray of the 10 tasks", 2_658_501);
+    let mut c = Scenario::new("C: volume 10, initializeArray of 10 tasks", 2_658_501);
     let deal = h.match_deal(&DealTerms { volume: 10, ..DealTerms::reference() }).await?;
     c.rows.push(("matchOrders (volume 10)".into(), deal.receipt.gas_used, Some(909_437)));
     let indexes: Vec<u64> = (0..10).collect();
