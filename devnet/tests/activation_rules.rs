@@ -115,8 +115,11 @@ fn table_and_segment_operators() {
 
 #[test]
 fn reference_types() {
-    let error = activation_error(&variant("(memory (export \"memory\") 1)", "(memory (export \"memory\") 1) (table 1 externref)"))
-        .expect("refused");
+    let error = activation_error(&variant(
+        "(memory (export \"memory\") 1)",
+        "(memory (export \"memory\") 1) (table 1 externref)",
+    ))
+    .expect("refused");
     assert!(error.starts_with("program activation failed: failed to parse wasm: failed to validate user: "), "{error}");
     assert!(error.contains("reference types support is not enabled"), "{error}");
     let table_size = variant(
@@ -157,7 +160,10 @@ fn imports_nitro_does_not_link() {
     );
     let wasm = variant("(memory (export \"memory\") 1)", "(import \"env\" \"memory\" (memory 1))");
     let error = activation_error(&wasm).expect("refused");
-    assert!(error.starts_with("program activation failed: failed to parse wasm: unsupported import kind Import {"), "{error}");
+    assert!(
+        error.starts_with("program activation failed: failed to parse wasm: unsupported import kind Import {"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -175,7 +181,8 @@ fn memory_rules() {
     )
     .unwrap();
     assert_eq!(activation_error(&wasm), None);
-    let wasm = variant("(memory (export \"memory\") 1)", "(memory (export \"memory\") 1) (data (i32.const 65535) \"ab\")");
+    let wasm =
+        variant("(memory (export \"memory\") 1)", "(memory (export \"memory\") 1) (data (i32.const 65535) \"ab\")");
     assert_refused(&wasm, "failed to build user module: Out-of-bounds data memory init with offset 65535 and size 2");
 }
 
@@ -201,7 +208,8 @@ fn structural_limits() {
     let wasm = variant("(memory (export \"memory\") 1)", &format!("(memory (export \"memory\") 1) {datas}"));
     assert_refused(&wasm, "failed to parse wasm: too many wasm datas: 129 > 128");
     let locals = "(local".to_string() + &" i32".repeat(349) + ")";
-    let wasm = variant("(param i32) (result i32) i32.const 0", &format!("(param i32) (result i32) {locals} i32.const 0"));
+    let wasm =
+        variant("(param i32) (result i32) i32.const 0", &format!("(param i32) (result i32) {locals} i32.const 0"));
     assert_refused(&wasm, "failed to parse wasm: too many wasm locals: 349 > 348");
 }
 

@@ -31,9 +31,11 @@ fn deployable_names() -> Vec<String> {
         .expect("packages")
         .iter()
         .filter(|p| {
-            p["targets"].as_array().into_iter().flatten().any(|t| {
-                t["crate_types"].as_array().is_some_and(|c| c.iter().any(|k| k == "cdylib"))
-            })
+            p["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|t| t["crate_types"].as_array().is_some_and(|c| c.iter().any(|k| k == "cdylib")))
         })
         .map(|p| {
             let name = p["name"].as_str().expect("package name");
@@ -65,9 +67,8 @@ fn every_deployable_activates_on_nitros_rules() {
         let code = std::fs::read(&path)
             .unwrap_or_else(|e| panic!("{} is missing ({e}): run `cargo xtask wasm` first", path.display()));
         assert!(is_stylus(&code), "{} is not Stylus program code", path.display());
-        let deployed = dev
-            .send(TxRequest { from: alice, data: deploy_init_code(&code), ..Default::default() })
-            .expect("deploy");
+        let deployed =
+            dev.send(TxRequest { from: alice, data: deploy_init_code(&code), ..Default::default() }).expect("deploy");
         let program = deployed.outcome.contract_address.unwrap_or_else(|| panic!("deploying {name} failed"));
         let activation = dev
             .send(TxRequest {

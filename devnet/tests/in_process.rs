@@ -576,3 +576,38 @@ fn running_out_of_gas_in_a_program_consumes_the_limit() {
         .expect("send");
     assert!(ok.outcome.success, "estimated {gas} was not enough");
 }
+
+/// Entry gas of `program` as `ArbWasm.programInitGas` reports it: (uncached, cached).
+fn init_gas(dev: &mut Devnet, program: Address) -> (u64, u64) {
+    use poco_devnet::stylus::arbwasm::{ArbWasm, ARB_WASM};
+    let out = dev
+        .call(&TxRequest {
+            to: Some(ARB_WASM),
+            data: ArbWasm::programInitGasCall { program }.abi_encode().into(),
+            ..Default::default()
+        })
+        .expect("programInitGas");
+    let r = ArbWasm::programInitGasCall::abi_decode_returns(&out.output).expect("decode");
+    (r.gas, r.gasWhenCached)
+}
+
+#[test]
+fn a_program_called_again_in_the_block_pays_only_its_cached_entry() {
+    for recent_cache in [true, false] {
+        let mut config = DevnetConfig::default();
+        config.stylus.recent_programs_cache = recent_cache;
+        let mut dev = Devnet::new(config).expect("devnet");
+        let alice = dev.accounts()[0];
+        let first = dev.deploy_stylus(alice, &token_wasm()).expect("deploy");
+        // A second copy: same codehash, so the same activated program.
+        let second = dev.deploy_stylus(alice, &token_wasm()).expect("deploy again");
+        let (uncached, cached) = init_gas(&mut dev, first);
+        assert!(cached < uncached);
+        let call = IToken::totalSupplyCall {}.abi_encode();
+        let sent = send(&mut dev, alice, first, IToken::tryCallCall { target: second, data: call.into() });
+        assert!(sent.outcome.success);
+        // Both frames fit in the two free pages, so entry is init gas only.
+        let expected = uncached + if recent_cache { cached } else { uncached };
+        assert_eq!(sent.outcome.stylus.entry, expected, "recent cache {recent_cache}");
+    }
+}

@@ -152,7 +152,8 @@ pub(crate) fn run(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         C::keepaliveDays(_) => ret(params.keepalive_days),
         C::blockCacheSize(_) => ret(params.block_cache_size),
         C::codehashVersion(c) => with_record(ctx, c.codehash, |r| ret(r.version)),
-        C::codehashAsmSize(c) => with_record(ctx, c.codehash, |r| ret(r.asm_estimate)),
+        // Nitro stores the estimate in kilobytes, rounded up.
+        C::codehashAsmSize(c) => with_record(ctx, c.codehash, |r| ret(r.asm_estimate.div_ceil(1024).saturating_mul(1024))),
         C::codehashKeepalive(c) => keepalive(ctx, inputs, c.codehash),
         C::programVersion(c) => with_program(ctx, c.program, |r| ret(r.version)),
         // Like nitro for Stylus v2: an uncached entry pays the cached part too.

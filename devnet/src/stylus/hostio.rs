@@ -150,10 +150,8 @@ pub(crate) struct HostState {
 
 impl HostState {
     pub(crate) fn new(ctx: DevCtx, frame: Frame, params: StylusParams, args: Bytes) -> Self {
-        let limits = wasmi::StoreLimitsBuilder::new()
-            .memory_size(usize::from(params.page_limit) * 65_536)
-            .memories(1)
-            .build();
+        let limits =
+            wasmi::StoreLimitsBuilder::new().memory_size(usize::from(params.page_limit) * 65_536).memories(1).build();
         Self {
             ctx,
             frame,
@@ -380,8 +378,7 @@ impl HostState {
                 address
             }
             _ => {
-                self.return_data =
-                    if outcome.result.result.is_revert() { outcome.result.output } else { Bytes::new() };
+                self.return_data = if outcome.result.result.is_revert() { outcome.result.output } else { Bytes::new() };
                 Address::ZERO
             }
         };
@@ -566,13 +563,9 @@ fn link_calls(l: &mut Linker<HostState>) -> Result<(), wasmi::Error> {
             call_hostio(&mut c, CallScheme::DelegateCall, to, data, len, None, gas, ret_len)
         },
     )?;
-    l.func_wrap(
-        M,
-        "static_call_contract",
-        |mut c: Ctx<'_>, to: i32, data: i32, len: i32, gas: i64, ret_len: i32| {
-            call_hostio(&mut c, CallScheme::StaticCall, to, data, len, None, gas, ret_len)
-        },
-    )?;
+    l.func_wrap(M, "static_call_contract", |mut c: Ctx<'_>, to: i32, data: i32, len: i32, gas: i64, ret_len: i32| {
+        call_hostio(&mut c, CallScheme::StaticCall, to, data, len, None, gas, ret_len)
+    })?;
     l.func_wrap(M, "read_return_data", |mut c: Ctx<'_>, dest: i32, offset: i32, size: i32| {
         metered(&mut c, base::EVM_API, |c, ink| {
             let (offset, size) = (offset as u32 as usize, size as u32 as usize);

@@ -17,6 +17,7 @@ pub mod arbwasm;
 pub(crate) mod hostio;
 pub(crate) mod meter;
 pub(crate) mod program;
+pub(crate) mod recent;
 pub(crate) mod storage_cache;
 
 use std::collections::HashMap;
@@ -96,6 +97,8 @@ pub struct StylusChain {
     pub(crate) active: HashMap<Address, u32>,
     /// Gas split of all Stylus frames of the transaction.
     pub(crate) split: GasSplit,
+    /// Programs called in this block (the devnet seals one block per transaction).
+    pub(crate) recent: recent::RecentPrograms,
 }
 
 impl StylusChain {
@@ -107,11 +110,12 @@ impl StylusChain {
         }
     }
 
-    /// Clears the per-transaction counters.
+    /// Clears the per-transaction (and, one transaction a block, per-block) state.
     pub(crate) fn start_transaction(&mut self) {
         self.open_pages = 0;
         self.ever_pages = 0;
         self.active.clear();
         self.split = GasSplit::default();
+        self.recent.clear();
     }
 }

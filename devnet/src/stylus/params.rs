@@ -45,6 +45,10 @@ pub struct StylusParams {
     pub arbos_version: u64,
     /// Debug mode: activation links the `console` hostios (Arbitrum One and Sepolia: off).
     pub debug: bool,
+    /// Whether a program called again in the same block pays only its cached entry cost, as
+    /// nitro intends (and does from v3.10); nitro v3.9.5 never hits this cache (see
+    /// `stylus::recent`).
+    pub recent_programs_cache: bool,
 }
 
 impl Default for StylusParams {
@@ -68,6 +72,7 @@ impl Default for StylusParams {
             max_code_size: 24 * 1024,
             arbos_version: 40,
             debug: false,
+            recent_programs_cache: true,
         }
     }
 }
@@ -143,7 +148,8 @@ impl DataPricer {
         if word.is_zero() {
             return Self::default();
         }
-        let low = |shift: usize, bits: usize| ((word >> shift) & ((U256::from(1u8) << bits) - U256::from(1u8))).to::<u64>();
+        let low =
+            |shift: usize, bits: usize| ((word >> shift) & ((U256::from(1u8) << bits) - U256::from(1u8))).to::<u64>();
         Self { demand: low(0, 32) as u32, last_update: low(32, 64) }
     }
 }
@@ -180,10 +186,19 @@ pub struct ActivationRecord {
 }
 
 impl ActivationRecord {
-    /// Entry gas of a call into this program, before memory: as on nitro v3.9.5 every call
-    /// is uncached here (README), so it pays the cached part plus the init part.
+    /// Entry gas of an uncached call into this program, before memory: on Stylus v2 the
+    /// cached part plus the init part (nitro `CallProgram`).
     pub fn entry_gas(&self) -> u64 {
         u64::from(self.init_gas) + u64::from(self.cached_init_gas)
+    }
+
+    /// Entry gas of a call into this program, before memory, when it is `cached` (called
+    /// recently in the block; the CacheManager is not modelled): the cached part only.
+    pub fn entry_gas_when(&self, cached: bool) -> u64 {
+        match cached {
+            true => u64::from(self.cached_init_gas),
+            false => self.entry_gas(),
+        }
     }
 
     /// Packs the record into one storage word (zero means "never activated").

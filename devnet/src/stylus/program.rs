@@ -78,10 +78,13 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     };
 
     // Program entry: the initial memory pages, priced against the pages other programs of
-    // this transaction hold open, plus the init gas (never cached, see README).
+    // this transaction hold open, plus the init gas, only its cached part when the program
+    // ran earlier in the block.
     let chain = &mut ctx.chain;
-    let memory = ink::memory_gas(record.footprint, chain.open_pages, chain.ever_pages, params.free_pages, params.page_gas);
-    let entry = record.entry_gas() + memory;
+    let memory =
+        ink::memory_gas(record.footprint, chain.open_pages, chain.ever_pages, params.free_pages, params.page_gas);
+    let recent = chain.recent.insert(*codehash, params.block_cache_size);
+    let entry = record.entry_gas_when(recent && params.recent_programs_cache) + memory;
     if entry > gas_limit {
         return out_of_gas(gas_limit);
     }
@@ -149,7 +152,14 @@ struct Run {
 
 /// Moves the context into a wasmi store, runs `user_entrypoint` with `gas` worth of ink, and
 /// moves the context back.
-fn execute(ctx: &mut DevCtx, runtime: &Arc<StylusRuntime>, module: &Module, frame: Frame, args: Bytes, gas: u64) -> Run {
+fn execute(
+    ctx: &mut DevCtx,
+    runtime: &Arc<StylusRuntime>,
+    module: &Module,
+    frame: Frame,
+    args: Bytes,
+    gas: u64,
+) -> Run {
     let params = ctx.chain.params;
     let ink_price = u64::from(params.ink_price).max(1);
     let owned = std::mem::replace(ctx, placeholder_ctx());
@@ -188,13 +198,7 @@ fn execute(ctx: &mut DevCtx, runtime: &Arc<StylusRuntime>, module: &Module, fram
         Status::Exhausted | Status::Failure => Bytes::new(),
         Status::Success | Status::Revert => Bytes::from(state.output),
     };
-    Run {
-        status,
-        output,
-        gas_left: ink_left.unwrap_or(0) / ink_price,
-        refund: state.refund,
-        split: state.split,
-    }
+    Run { status, output, gas_left: ink_left.unwrap_or(0) / ink_price, refund: state.refund, split: state.split }
 }
 
 fn global(instance: &wasmi::Instance, store: &Store<HostState>, name: &str) -> Result<wasmi::Global, wasmi::Error> {
