@@ -198,6 +198,8 @@ pub struct Harness {
     tracked: Vec<Address>,
     /// The workerpool's policies at match time.
     pool_policy: (u128, u128),
+    /// Why the model refused the last operation (`None`: it accepted it), for tallies.
+    pub last_refusal: Option<crate::model::Refused>,
 }
 
 /// A deal made by [`Harness::match_deal`].
@@ -246,6 +248,7 @@ impl Harness {
             next_salt: 1,
             tracked,
             pool_policy,
+            last_refusal: None,
         };
         // The model starts from the chain's balances; from here on it predicts them.
         let hub = IHub::new(h.hub, &owner);
@@ -305,10 +308,19 @@ impl Harness {
         Ok(Sent { receipt, revert, time })
     }
 
-    /// Fails unless the chain and the model agree on whether an operation succeeded.
-    fn agree<T>(what: &str, sent: &Sent, model: &Outcome<T>) -> Result<()> {
+    /// Fails unless the chain and the model agree on whether an operation succeeded, and a
+    /// refusal has PoCo's revert shape (a bare revert for Poco2's `require`s, the escrow's
+    /// reason string for missing funds).
+    fn agree<T>(&mut self, what: &str, sent: &Sent, model: &Outcome<T>) -> Result<()> {
+        self.last_refusal = model.as_ref().err().copied();
         match (sent.ok(), model) {
-            (true, Ok(_)) | (false, Err(_)) => Ok(()),
+            (true, Ok(_)) => Ok(()),
+            (false, Err(why)) => {
+                let data = sent.revert.clone().unwrap_or_default();
+                let expected = crate::model::revert_data(why);
+                ensure!(data.as_ref() == expected.as_slice(), "{what} refused ({why}) with revert data {data}, PoCo's is {}", Bytes::from(expected));
+                Ok(())
+            }
             (true, Err(why)) => bail!("{what} succeeded on chain; PoCo's rules refuse it ({why})"),
             (false, Ok(_)) => bail!("{what} reverted on chain ({:?}); PoCo's rules accept it", sent.revert),
         }
@@ -353,7 +365,7 @@ impl Harness {
             scheduler_reward_ratio: self.pool_policy.1,
         };
         let model = self.model.match_deal(id, deal);
-        Self::agree("matchOrders", &sent, &model)?;
+        self.agree("matchOrders", &sent, &model)?;
         if !sent.ok() {
             return Ok((None, sent));
         }
@@ -370,7 +382,7 @@ impl Harness {
         let scheduler = self.actors.scheduler.clone();
         let sent = self.send(&scheduler, input.into()).await?;
         let model = self.model.initialize(deal, idx);
-        Self::agree("initialize", &sent, &model)?;
+        self.agree("initialize", &sent, &model)?;
         let id = poco_core::ids::task_id(&deal, &U256::from(idx));
         if sent.ok() {
             let init = events::<IPoco2::TaskInitialize>(self.hub, &sent.receipt);
@@ -415,7 +427,7 @@ impl Harness {
         let authorized = authorizer.address() == self.expected_authorizer(challenge).await?;
         let sent = self.send(worker, call.abi_encode().into()).await?;
         let model = self.model.contribute(task, worker.address(), vote.hash, vote.seal, challenge, authorized, sent.time);
-        Self::agree("contribute", &sent, &model)?;
+        self.agree("contribute", &sent, &model)?;
         if sent.ok() {
             let c = events::<IPoco2::TaskContribute>(self.hub, &sent.receipt);
             ensure!(c.len() == 1 && c[0].taskid == task && c[0].worker == worker.address() && c[0].hash == vote.hash, "TaskContribute {c:?}");
@@ -444,7 +456,7 @@ impl Harness {
         let input = IPoco2::revealCall { taskId: task, resultDigest: digest }.abi_encode();
         let sent = self.send(&worker, input.into()).await?;
         let model = self.model.reveal(task, worker.address(), digest, sent.time);
-        Self::agree("reveal", &sent, &model)?;
+        self.agree("reveal", &sent, &model)?;
         if sent.ok() {
             let r = events::<IPoco2::TaskReveal>(self.hub, &sent.receipt);
             ensure!(r.len() == 1 && r[0].taskid == task && r[0].worker == worker.address() && r[0].digest == digest, "TaskReveal {r:?}");
@@ -457,7 +469,7 @@ impl Harness {
     pub async fn reopen(&mut self, from: &PrivateKeySigner, task: B256) -> Result<Sent> {
         let sent = self.send(from, IPoco2::reopenCall { taskId: task }.abi_encode().into()).await?;
         let model = self.model.reopen(task, from.address(), sent.time);
-        Self::agree("reopen", &sent, &model)?;
+        self.agree("reopen", &sent, &model)?;
         if sent.ok() {
             let r = events::<IPoco2::TaskReopen>(self.hub, &sent.receipt);
             ensure!(r.len() == 1 && r[0].taskid == task, "TaskReopen {r:?}");
@@ -491,7 +503,7 @@ impl Harness {
         let before = self.model.tasks.get(&task).cloned();
         let sent = self.send_with_gas(from, call.abi_encode().into(), gas).await?;
         let model = self.model.finalize(task, from.address(), results, results_callback, sent.time);
-        Self::agree("finalize", &sent, &model)?;
+        self.agree("finalize", &sent, &model)?;
         if sent.ok() {
             let f = events::<IPoco2::TaskFinalize>(self.hub, &sent.receipt);
             ensure!(f.len() == 1 && f[0].taskid == task && f[0].results.as_ref() == results, "TaskFinalize {f:?}");
@@ -547,7 +559,7 @@ impl Harness {
         let sent = self.send(&worker, call.abi_encode().into()).await?;
         let model =
             self.model.contribute_and_finalize(task, worker.address(), digest, results, results_callback, challenge, authorized, sent.time);
-        Self::agree("contributeAndFinalize", &sent, &model)?;
+        self.agree("contributeAndFinalize", &sent, &model)?;
         if sent.ok() {
             let hub = self.hub;
             let r = &sent.receipt;
@@ -569,7 +581,7 @@ impl Harness {
         let requester = self.actors.requester.clone();
         let sent = self.send(&requester, IPoco2::claimCall { taskId: task }.abi_encode().into()).await?;
         let model = self.model.claim(task, sent.time);
-        Self::agree("claim", &sent, &model)?;
+        self.agree("claim", &sent, &model)?;
         if sent.ok() {
             let c = events::<IPoco2::TaskClaimed>(self.hub, &sent.receipt);
             ensure!(c.len() == 1 && c[0].taskid == task, "TaskClaimed {c:?}");
@@ -588,7 +600,7 @@ impl Harness {
         let scheduler = self.actors.scheduler.clone();
         let sent = self.send(&scheduler, call.abi_encode().into()).await?;
         let model = self.model_batch(|m| indexes.iter().map(|i| m.initialize(deal, *i).map(|_| ())).collect());
-        Self::agree("initializeArray", &sent, &model)?;
+        self.agree("initializeArray", &sent, &model)?;
         let ids: Vec<B256> = indexes.iter().map(|i| poco_core::ids::task_id(&deal, &U256::from(*i))).collect();
         if sent.ok() {
             let init: Vec<B256> = events::<IPoco2::TaskInitialize>(self.hub, &sent.receipt).iter().map(|e| e.taskid).collect();
@@ -611,7 +623,7 @@ impl Harness {
         let model = self.model_batch(|m| {
             indexes.iter().map(|i| m.initialize(deal, *i).and_then(|id| m.claim(id, sent.time))).collect()
         });
-        Self::agree("initializeAndClaimArray", &sent, &model)?;
+        self.agree("initializeAndClaimArray", &sent, &model)?;
         let ids: Vec<B256> = indexes.iter().map(|i| poco_core::ids::task_id(&deal, &U256::from(*i))).collect();
         if sent.ok() {
             let claimed: Vec<B256> = events::<IPoco2::TaskClaimed>(self.hub, &sent.receipt).iter().map(|e| e.taskid).collect();
@@ -628,7 +640,7 @@ impl Harness {
         let requester = self.actors.requester.clone();
         let sent = self.send(&requester, IPoco2::claimArrayCall { taskIds: tasks.to_vec() }.abi_encode().into()).await?;
         let model = self.model_batch(|m| tasks.iter().map(|t| m.claim(*t, sent.time)).collect());
-        Self::agree("claimArray", &sent, &model)?;
+        self.agree("claimArray", &sent, &model)?;
         for id in tasks {
             self.check_task(*id).await?;
         }

@@ -160,8 +160,28 @@ pub struct Model {
     pub tasks: BTreeMap<B256, TaskModel>,
 }
 
-/// Why PoCo refuses an operation (the model's stand-in for a revert).
+/// Why PoCo refuses an operation (the model's stand-in for a revert). A reason that is one of
+/// PoCo's revert strings (`IexecEscrow: …`) is what the revert carries; `Panic(0x11)` is a
+/// checked-arithmetic panic; any other text describes one of Poco2's bare `require`s
+/// ([`revert_data`]).
 pub type Refused = &'static str;
+
+/// The revert data PoCo returns for `why`: `Error(why)` for its escrow reasons,
+/// `Panic(0x11)` for an arithmetic underflow, nothing for Poco2's bare `require`s.
+pub fn revert_data(why: Refused) -> Vec<u8> {
+    use alloy::sol_types::SolError;
+    if why.starts_with("IexecEscrow: ") {
+        alloy::sol_types::Revert::from(why).abi_encode()
+    } else if why == PANIC_UNDERFLOW {
+        alloy::sol_types::Panic::from(0x11u64).abi_encode()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Solidity's checked-arithmetic panic, for underflows of frozen funds (which no valid
+/// sequence of PoCo's operations reaches).
+const PANIC_UNDERFLOW: Refused = "Panic(0x11)";
 
 /// What a model operation returns: `Err` when PoCo's transaction would revert.
 pub type Outcome<T = ()> = Result<T, Refused>;
@@ -222,7 +242,7 @@ impl Model {
 
     fn unlock(&mut self, who: Address, amount: u128) -> Outcome {
         let a = self.entry(who);
-        require(a.frozen >= amount, "unlock underflow")?;
+        require(a.frozen >= amount, PANIC_UNDERFLOW)?;
         a.frozen -= amount;
         a.balance += amount;
         Ok(())
@@ -230,7 +250,7 @@ impl Model {
 
     fn seize(&mut self, who: Address, amount: u128) -> Outcome {
         let a = self.entry(who);
-        require(a.frozen >= amount, "seize underflow")?;
+        require(a.frozen >= amount, PANIC_UNDERFLOW)?;
         a.frozen -= amount;
         Ok(())
     }

@@ -18,7 +18,7 @@ use alloy::{
     providers::Provider,
 };
 use anyhow::{ensure, Result};
-use poco_core::status::TaskStatusEnum;
+use poco_core::status::{ContributionStatusEnum, TaskStatusEnum};
 use poco_e2e::{
     account,
     lifecycle::{digest, ready, Harness, Sent, REFERENCE_RESULTS},
@@ -52,6 +52,11 @@ enum Op {
     /// deadline is 600 s after consensus, the contribution deadline 2100 s and the final
     /// deadline 3000 s after the match.
     Wait { seconds: u64 },
+    /// The next step of a lifecycle, chosen from the model's state by `pick` (which worker,
+    /// lie or not, reveal or finalize or reopen): random operations are mostly refused once
+    /// a task has moved on, this keeps lifecycles going to their end. The chain still
+    /// decides the outcome; the harness compares it with the model's as for any operation.
+    Progress { pick: usize },
 }
 
 impl Op {
@@ -66,12 +71,23 @@ impl Op {
             Op::ContributeAndFinalize { .. } => 6,
             Op::Claim { .. } => 7,
             Op::Wait { .. } => 8,
+            Op::Progress { .. } => 9,
         }
     }
 }
 
-const KINDS: [&str; 9] =
-    ["matchOrders", "initialize", "contribute", "reveal", "reopen", "finalize", "contributeAndFinalize", "claim", "wait"];
+const KINDS: [&str; 10] = [
+    "matchOrders",
+    "initialize",
+    "contribute",
+    "reveal",
+    "reopen",
+    "finalize",
+    "contributeAndFinalize",
+    "claim",
+    "wait",
+    "progress",
+];
 
 fn match_op() -> impl Strategy<Value = Op> {
     (0..4u64, 0..4u64, 0..40u64, 1..4u64, 0..4u64, any::<bool>()).prop_map(
@@ -99,6 +115,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (task.clone(), prop::bool::weighted(0.9)).prop_map(|(task, by_scheduler)| Op::Finalize { task, by_scheduler }),
         1 => (task.clone(), worker).prop_map(|(task, worker)| Op::ContributeAndFinalize { task, worker }),
         1 => task.prop_map(|task| Op::Claim { task }),
+        8 => any::<usize>().prop_map(|pick| Op::Progress { pick }),
         3 => prop_oneof![8 => 1..100u64, 3 => 550..700u64, 1 => 1400..1600u64, 1 => 2900..3100u64]
             .prop_map(|seconds| Op::Wait { seconds }),
     ]
@@ -107,6 +124,8 @@ fn op() -> impl Strategy<Value = Op> {
 /// One case's state beside the harness: the deals made and what each worker voted.
 struct Case {
     h: Harness,
+    /// The task the next [`Case::task`] returns, set by [`Case::progress`].
+    pinned: std::cell::Cell<Option<B256>>,
     deals: Vec<B256>,
     voted: BTreeMap<(B256, Address), B256>,
 }
@@ -125,6 +144,9 @@ impl Case {
     /// or REVEALING (where an operation can do something), otherwise among all (where most
     /// are refused); an uninitialized task when there is none.
     fn task(&self, i: usize) -> B256 {
+        if let Some(pinned) = self.pinned.take() {
+            return pinned;
+        }
         let all: Vec<B256> = self.h.model.tasks.keys().copied().collect();
         let live: Vec<B256> = self
             .h
@@ -138,6 +160,67 @@ impl Case {
             (0..=2, false, _) => live[i % live.len()],
             (_, _, false) => all[i % all.len()],
             _ => B256::repeat_byte(0x7a),
+        }
+    }
+
+    /// The operation [`Op::Progress`] stands for in the model's current state.
+    fn progress(&self, pick: usize) -> Op {
+        let m = &self.h.model;
+        let live: Vec<(usize, &poco_e2e::model::TaskModel)> = m
+            .tasks
+            .values()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.status, TaskStatusEnum::ACTIVE | TaskStatusEnum::REVEALING))
+            .collect();
+        let Some(&(index, t)) = live.get(pick % live.len().max(1)) else {
+            // No live task: start the next task of a deal, or claim an old one.
+            let uninitialized = self.deals.iter().enumerate().find_map(|(d, id)| {
+                let deal = &m.deals[id];
+                (deal.bot_first..deal.bot_first + deal.volume)
+                    .find(|i| !m.tasks.contains_key(&poco_core::ids::task_id(id, &alloy::primitives::U256::from(*i))))
+                    .map(|idx| Op::Initialize { deal: d, idx })
+            });
+            return uninitialized.unwrap_or(Op::Claim { task: pick });
+        };
+        // The operation is aimed at this task (`Case::task` returns it next).
+        let id = *m.tasks.keys().nth(index).unwrap_or(&B256::ZERO);
+        self.pinned.set(Some(id));
+        let task = 0;
+        let worker_address = |w: usize| self.h.workers[w].address();
+        let newcomer = (0..WORKERS).map(|k| (pick / 7 + k) % WORKERS).find(|w| !t.contributions.contains_key(&worker_address(*w)));
+        let deal = &m.deals[&t.deal];
+        let now = self.h.now;
+        // Time moves on when nothing else can happen to the task before a deadline.
+        let wait_until = |deadline: u64| Op::Wait { seconds: deadline.saturating_sub(now).max(1) };
+        match t.status {
+            TaskStatusEnum::ACTIVE => match newcomer {
+                Some(worker) if deal.trust == 1 && t.contributors.is_empty() && pick.is_multiple_of(3) => {
+                    Op::ContributeAndFinalize { task, worker }
+                }
+                Some(worker) if now < deal.contribution_deadline() => {
+                    Op::Contribute { task, worker, answer: u8::from(pick % 4 == 3) }
+                }
+                _ if now < deal.final_deadline() => wait_until(deal.final_deadline()),
+                _ => Op::Claim { task },
+            },
+            _ => {
+                let unrevealed = t
+                    .contributors
+                    .iter()
+                    .position(|w| {
+                        let c = &t.contributions[w];
+                        c.status == ContributionStatusEnum::CONTRIBUTED && c.result_hash == t.consensus_value
+                    });
+                match unrevealed {
+                    Some(i) if !pick.is_multiple_of(5) && now < t.reveal_deadline => Op::Reveal { task, worker: i },
+                    _ if t.reveal_counter > 0 && (unrevealed.is_none() || now >= t.reveal_deadline) => {
+                        Op::Finalize { task, by_scheduler: true }
+                    }
+                    _ if now < t.reveal_deadline => wait_until(t.reveal_deadline),
+                    _ if t.reveal_counter == 0 && now < deal.final_deadline() => Op::Reopen { task, by_scheduler: true },
+                    _ => Op::Claim { task },
+                }
+            }
         }
     }
 
@@ -190,14 +273,21 @@ impl Case {
                 self.h.wait(seconds);
                 return Ok(true);
             }
+            // `run_case` resolves it first (`Case::progress`).
+            Op::Progress { .. } => return Ok(false),
         };
         Ok(sent.ok())
     }
 }
 
-/// Operations tried and accepted per kind, printed so that a run shows each was exercised
-/// both ways.
-type Tally = RefCell<[[u32; 2]; 9]>;
+/// Operations tried and accepted per kind, and why the refused ones were, printed so that a
+/// run shows each was exercised both ways.
+#[derive(Default)]
+struct Counts {
+    per_kind: [[u32; 2]; 10],
+    refusals: BTreeMap<(usize, &'static str), u32>,
+}
+type Tally = RefCell<Counts>;
 
 async fn run_case(base: &Harness, snapshot: &RefCell<String>, tally: &Tally, ops: &[Op]) -> Result<()> {
     let p = provider(base.addr, account(0)?)?;
@@ -206,10 +296,22 @@ async fn run_case(base: &Harness, snapshot: &RefCell<String>, tally: &Tally, ops
     let reverted: bool = p.raw_request("evm_revert".into(), (id.clone(),)).await?;
     ensure!(reverted, "evm_revert {id} failed");
     *snapshot.borrow_mut() = p.raw_request("evm_snapshot".into(), ()).await?;
-    let mut case = Case { h: base.clone(), deals: Vec::new(), voted: BTreeMap::new() };
+    let mut case = Case { h: base.clone(), pinned: Default::default(), deals: Vec::new(), voted: BTreeMap::new() };
     for (i, op) in ops.iter().enumerate() {
+        let resolved;
+        let op = match *op {
+            Op::Progress { pick } => {
+                resolved = case.progress(pick);
+                &resolved
+            }
+            _ => op,
+        };
         let ok = case.step(op).await.map_err(|e| e.context(format!("step {i}: {op:?}")))?;
-        tally.borrow_mut()[op.kind()][usize::from(ok)] += 1;
+        let mut t = tally.borrow_mut();
+        t.per_kind[op.kind()][usize::from(ok)] += 1;
+        if let (false, Some(why)) = (ok, case.h.last_refusal) {
+            *t.refusals.entry((op.kind(), why)).or_default() += 1;
+        }
     }
     Ok(())
 }
@@ -235,8 +337,13 @@ fn srlc_is_conserved_and_every_account_follows_pocos_rules_through_whole_lifecyc
     let result = runner.run(&lifecycle, |ops| {
         rt.block_on(run_case(&base, &snapshot, &tally, &ops)).map_err(|e| TestCaseError::fail(format!("{e:#}")))
     });
-    for (kind, [refused, accepted]) in KINDS.iter().zip(*tally.borrow()) {
+    let t = tally.borrow();
+    // (Progress steps are counted as the operations they resolved to.)
+    for (kind, [refused, accepted]) in KINDS.iter().zip(t.per_kind).filter(|(_, n)| n[0] + n[1] > 0) {
         println!("{kind:<22} accepted {accepted:>4}, refused {refused:>4}");
+    }
+    for ((kind, why), n) in &t.refusals {
+        println!("  {:<20} refused {n:>4}: {why}", KINDS[*kind]);
     }
     if let Err(e) = result {
         panic!("{e}");
