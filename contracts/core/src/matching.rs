@@ -65,39 +65,49 @@ pub fn boost_deal_tag(app_tag: &B256, dataset_tag: &B256, request_tag: &B256) ->
     from_lanes(core::array::from_fn(|i| a[i] | d[i] | r[i]))
 }
 
-/// Which `matchOrders` a rule serves: the classic one or Boost's. Why one type: Boost runs
-/// the classic checks (same rules, same order) with its own `PocoBoost: …` reasons, and
-/// differs in two rules only — its trust check is `request.trust <= 1`, made first, instead
-/// of `request.trust <= workerpool.trust`; and it does not mask the dataset's TEE-framework
-/// bits in the deal tag. A facet passes a constant flavour, so the other one's code and
-/// strings are left out of its program.
+/// Which `matchOrders` a rule serves: the classic one ([`ClassicMatch`]) or Boost's
+/// ([`BoostMatch`]). Why one definition: Boost runs the classic checks (same rules, same
+/// order) with its own `PocoBoost: …` reasons, and differs in two rules only — its trust
+/// check is `request.trust <= 1`, made first, instead of `request.trust <= workerpool.trust`;
+/// and it does not mask the dataset's TEE-framework bits in the deal tag. The flavour is a
+/// type, so each facet's code holds its own reasons as constants and no branch or string of
+/// the other flavour.
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchFlavour {
-    /// `matchOrders` / `sponsorMatchOrders` (`iExecV5-matchOrders-0xNN`).
-    Classic,
-    /// `matchOrdersBoost` / `sponsorMatchOrdersBoost` (`PocoBoost: …`).
-    Boost,
-}
-
-impl MatchFlavour {
+pub trait MatchFlavour {
     /// The flavour's reason for each check.
-    pub const fn reasons(self) -> &'static reasons::MatchReasons {
-        match self {
-            Self::Classic => &reasons::CLASSIC_MATCH_REASONS,
-            Self::Boost => &reasons::BOOST_MATCH_REASONS,
-        }
-    }
+    const REASONS: reasons::MatchReasons;
+    /// Whether it is Boost's (trust ≤ 1 first, no workerpool trust check, dataset tag not
+    /// masked).
+    const BOOST: bool;
 
     /// The deal tag of the flavour: [`deal_tag`] (dataset TEE-framework bits masked) or
     /// [`boost_deal_tag`] (not masked).
-    pub fn deal_tag(self, app_tag: &B256, dataset_tag: &B256, request_tag: &B256) -> B256 {
-        match self {
-            Self::Classic => deal_tag(app_tag, dataset_tag, request_tag),
-            Self::Boost => boost_deal_tag(app_tag, dataset_tag, request_tag),
+    fn deal_tag(app_tag: &B256, dataset_tag: &B256, request_tag: &B256) -> B256 {
+        if Self::BOOST {
+            boost_deal_tag(app_tag, dataset_tag, request_tag)
+        } else {
+            deal_tag(app_tag, dataset_tag, request_tag)
         }
     }
+}
+
+/// `matchOrders` / `sponsorMatchOrders` (`iExecV5-matchOrders-0xNN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassicMatch {}
+
+impl MatchFlavour for ClassicMatch {
+    const REASONS: reasons::MatchReasons = reasons::CLASSIC_MATCH_REASONS;
+    const BOOST: bool = false;
+}
+
+/// `matchOrdersBoost` / `sponsorMatchOrdersBoost` (`PocoBoost: …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoostMatch {}
+
+impl MatchFlavour for BoostMatch {
+    const REASONS: reasons::MatchReasons = reasons::BOOST_MATCH_REASONS;
+    const BOOST: bool = true;
 }
 
 /// Boost's trust rule: `request.trust <= 1`. Why: a Boost task is settled by one worker's
@@ -186,28 +196,26 @@ const fn restriction(
 /// `request.workerpool` acts as a restriction (0x12).
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
+#[inline(always)]
 pub fn match_restrictions(
     app: &AppOrder,
     dataset: &DatasetOrder,
     workerpool: &WorkerpoolOrder,
     request: &RequestOrder,
 ) -> [RestrictionCheck; 10] {
-    match_restrictions_of(MatchFlavour::Classic, app, dataset, workerpool, request)
+    match_restrictions_of::<ClassicMatch>(app, dataset, workerpool, request)
 }
 
-/// The ten restriction checks of [`match_restrictions`] with `flavour`'s reasons (Boost
+/// The ten restriction checks of [`match_restrictions`] with `F`'s reasons (Boost
 /// checks the same ten, in the same order).
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
-#[inline(always)]
-pub fn match_restrictions_of(
-    flavour: MatchFlavour,
+pub fn match_restrictions_of<F: MatchFlavour>(
     app: &AppOrder,
     dataset: &DatasetOrder,
     workerpool: &WorkerpoolOrder,
     request: &RequestOrder,
 ) -> [RestrictionCheck; 10] {
-    let reason = &flavour.reasons().restrictions;
     let (a, d, w, r) = (
         app.app,
         dataset.dataset,
@@ -215,16 +223,16 @@ pub fn match_restrictions_of(
         request.requester,
     );
     [
-        restriction(request.workerpool, w, reason[0]),
-        restriction(app.datasetrestrict, d, reason[1]),
-        restriction(app.workerpoolrestrict, w, reason[2]),
-        restriction(app.requesterrestrict, r, reason[3]),
-        restriction(dataset.apprestrict, a, reason[4]),
-        restriction(dataset.workerpoolrestrict, w, reason[5]),
-        restriction(dataset.requesterrestrict, r, reason[6]),
-        restriction(workerpool.apprestrict, a, reason[7]),
-        restriction(workerpool.datasetrestrict, d, reason[8]),
-        restriction(workerpool.requesterrestrict, r, reason[9]),
+        restriction(request.workerpool, w, F::REASONS.restrictions[0]),
+        restriction(app.datasetrestrict, d, F::REASONS.restrictions[1]),
+        restriction(app.workerpoolrestrict, w, F::REASONS.restrictions[2]),
+        restriction(app.requesterrestrict, r, F::REASONS.restrictions[3]),
+        restriction(dataset.apprestrict, a, F::REASONS.restrictions[4]),
+        restriction(dataset.workerpoolrestrict, w, F::REASONS.restrictions[5]),
+        restriction(dataset.requesterrestrict, r, F::REASONS.restrictions[6]),
+        restriction(workerpool.apprestrict, a, F::REASONS.restrictions[7]),
+        restriction(workerpool.datasetrestrict, d, F::REASONS.restrictions[8]),
+        restriction(workerpool.requesterrestrict, r, F::REASONS.restrictions[9]),
     ]
 }
 
@@ -233,6 +241,7 @@ pub fn match_restrictions_of(
 /// `category_count` is `m_categories.length`.
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
+#[inline(always)]
 pub fn check_orders_compatibility(
     app: &AppOrder,
     dataset: &DatasetOrder,
@@ -240,25 +249,22 @@ pub fn check_orders_compatibility(
     request: &RequestOrder,
     category_count: &U256,
 ) -> PocoResult<B256> {
-    check_orders_compatibility_of(MatchFlavour::Classic, app, dataset, workerpool, request, category_count)
+    check_orders_compatibility_of::<ClassicMatch>(app, dataset, workerpool, request, category_count)
 }
 
-/// The checks of [`check_orders_compatibility`] as `flavour` runs them, returning its deal
+/// The checks of [`check_orders_compatibility`] as flavour `F` runs them, returning its deal
 /// tag: Boost first requires `request.trust <= 1` ([`is_boost_trust`]) and skips the
 /// classic `request.trust <= workerpool.trust`; its tag leaves the dataset's TEE-framework
 /// bits in ([`MatchFlavour::deal_tag`]).
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
-#[inline(always)]
-pub fn check_orders_compatibility_of(
-    flavour: MatchFlavour,
+pub fn check_orders_compatibility_of<F: MatchFlavour>(
     app: &AppOrder,
     dataset: &DatasetOrder,
     workerpool: &WorkerpoolOrder,
     request: &RequestOrder,
     category_count: &U256,
 ) -> PocoResult<B256> {
-    let reasons = flavour.reasons();
     let require = |ok: bool, reason: &'static str| {
         if ok {
             Ok(())
@@ -266,22 +272,22 @@ pub fn check_orders_compatibility_of(
             Err(PocoError::Reason(reason))
         }
     };
-    if flavour == MatchFlavour::Boost {
-        require(is_boost_trust(&request.trust), reasons.trust)?;
+    if F::BOOST {
+        require(is_boost_trust(&request.trust), F::REASONS.trust)?;
     }
-    require(request.category == workerpool.category, reasons.category_mismatch)?;
-    require(request.category < *category_count, reasons.category_unknown)?;
-    if flavour == MatchFlavour::Classic {
-        require(request.trust <= workerpool.trust, reasons.trust)?;
+    require(request.category == workerpool.category, F::REASONS.category_mismatch)?;
+    require(request.category < *category_count, F::REASONS.category_unknown)?;
+    if !F::BOOST {
+        require(request.trust <= workerpool.trust, F::REASONS.trust)?;
     }
-    require(request.appmaxprice >= app.appprice, reasons.app_price)?;
-    require(request.datasetmaxprice >= dataset.datasetprice, reasons.dataset_price)?;
-    require(request.workerpoolmaxprice >= workerpool.workerpoolprice, reasons.workerpool_price)?;
-    let tag = flavour.deal_tag(&app.tag, &dataset.tag, &request.tag);
-    require(workerpool_offers_tag(&tag, &workerpool.tag), reasons.workerpool_tag)?;
-    require(app_satisfies_tee_bit(&tag, &app.tag), reasons.app_tee_tag)?;
-    require(request.app == app.app, reasons.app_mismatch)?;
-    require(request.dataset == dataset.dataset, reasons.dataset_mismatch)?;
+    require(request.appmaxprice >= app.appprice, F::REASONS.app_price)?;
+    require(request.datasetmaxprice >= dataset.datasetprice, F::REASONS.dataset_price)?;
+    require(request.workerpoolmaxprice >= workerpool.workerpoolprice, F::REASONS.workerpool_price)?;
+    let tag = F::deal_tag(&app.tag, &dataset.tag, &request.tag);
+    require(workerpool_offers_tag(&tag, &workerpool.tag), F::REASONS.workerpool_tag)?;
+    require(app_satisfies_tee_bit(&tag, &app.tag), F::REASONS.app_tee_tag)?;
+    require(request.app == app.app, F::REASONS.app_mismatch)?;
+    require(request.dataset == dataset.dataset, F::REASONS.dataset_mismatch)?;
     Ok(tag)
 }
 
@@ -325,16 +331,17 @@ pub fn deal_volume(
 /// Check 0x60: `volume > 0`.
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders
+#[inline(always)]
 pub fn require_positive_volume(volume: &U256) -> PocoResult<()> {
-    require_positive_volume_of(MatchFlavour::Classic, volume)
+    require_positive_volume_of::<ClassicMatch>(volume)
 }
 
-/// Check 0x60 with `flavour`'s reason (Boost: "One or more orders consumed").
+/// Check 0x60 with `F`'s reason (Boost: "One or more orders consumed").
 ///
 /// PoCo: contracts/facets/IexecPoco1Facet.sol, _matchOrders / IexecPocoBoostFacet.sol, _matchOrdersBoost
-pub fn require_positive_volume_of(flavour: MatchFlavour, volume: &U256) -> PocoResult<()> {
+pub fn require_positive_volume_of<F: MatchFlavour>(volume: &U256) -> PocoResult<()> {
     if volume.is_zero() {
-        Err(PocoError::Reason(flavour.reasons().volume_zero))
+        Err(PocoError::Reason(F::REASONS.volume_zero))
     } else {
         Ok(())
     }
@@ -558,7 +565,7 @@ mod tests {
     type Breaker = fn(&mut FourOrders);
 
     fn check_boost(o: &FourOrders) -> PocoResult<B256> {
-        check_orders_compatibility_of(MatchFlavour::Boost, &o.0, &o.1, &o.2, &o.3, &u(5))
+        check_orders_compatibility_of::<BoostMatch>(&o.0, &o.1, &o.2, &o.3, &u(5))
     }
 
     /// Boost runs the same checks with its own reasons; its trust check comes first and is
@@ -626,15 +633,15 @@ mod tests {
         assert_eq!(check_boost(&o), reason(crate::reasons::BOOST_WORKERPOOL_TAG_MISMATCH));
         o.2.tag = tag(0x0b);
         assert_eq!(check_boost(&o), Ok(tag(0x0b)));
-        assert_eq!(MatchFlavour::Boost.deal_tag(&tag(1), &tag(8), &tag(0x10)), tag(0x19));
-        assert_eq!(MatchFlavour::Classic.deal_tag(&tag(1), &tag(8), &tag(0x10)), tag(0x11));
+        assert_eq!(BoostMatch::deal_tag(&tag(1), &tag(8), &tag(0x10)), tag(0x19));
+        assert_eq!(ClassicMatch::deal_tag(&tag(1), &tag(8), &tag(0x10)), tag(0x11));
     }
 
     #[test]
     fn boost_restrictions_and_volume_use_boost_reasons() {
         let (mut app, dataset, wp, req) = orders();
         app.requesterrestrict = Address::repeat_byte(0x77);
-        let checks = match_restrictions_of(MatchFlavour::Boost, &app, &dataset, &wp, &req);
+        let checks = match_restrictions_of::<BoostMatch>(&app, &dataset, &wp, &req);
         let reasons: alloc::vec::Vec<_> = checks.iter().map(|c| c.error.reason().unwrap()).collect();
         assert_eq!(reasons, crate::reasons::BOOST_MATCH_REASONS.all()[10..20]);
         assert_eq!(checks[3].restriction, app.requesterrestrict);
@@ -646,10 +653,10 @@ mod tests {
             assert_eq!((b.restriction, b.account), (c.restriction, c.account));
         }
         assert_eq!(
-            require_positive_volume_of(MatchFlavour::Boost, &u(0)),
+            require_positive_volume_of::<BoostMatch>(&u(0)),
             Err(PocoError::Reason(crate::reasons::BOOST_ORDERS_CONSUMED))
         );
-        assert_eq!(require_positive_volume_of(MatchFlavour::Boost, &u(1)), Ok(()));
+        assert_eq!(require_positive_volume_of::<BoostMatch>(&u(1)), Ok(()));
     }
 
     #[test]

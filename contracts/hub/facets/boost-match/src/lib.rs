@@ -3,8 +3,8 @@
 //! one `pushResultBoost` (the Boost push facet), without initialize, contribute, reveal or
 //! finalize.
 //!
-//! - The checks are the classic ones (`poco_core::matching` with
-//!   `MatchFlavour::Boost`): Boost's `PocoBoost: …` reasons, its trust check
+//! - The checks are the classic ones (`poco_core::matching` with the flavour
+//!   `BoostMatch`): Boost's `PocoBoost: …` reasons, its trust check
 //!   (`request.trust <= 1`, first), its tag (the dataset's TEE-framework bits not masked) and
 //!   its authenticity order (each asset's registration before its owner).
 //! - The deal is PoCo's packed `DealBoost` (`poco_hub_base::layout::DealBoostRecord`): prices
@@ -39,7 +39,7 @@ use poco_core::{
     ids::deal_id,
     matching::{
         check_orders_compatibility_of, deal_volume, has_dataset, match_restrictions_of, require_positive_volume_of,
-        MatchFlavour, OrderVolume,
+        BoostMatch, MatchFlavour, OrderVolume,
     },
     orders::{matchOrdersBoostCall, sponsorMatchOrdersBoostCall},
     stakes::{deal_sponsor_lock, deal_workerpool_lock},
@@ -157,16 +157,15 @@ fn emit_scheduler_notice(vm: &VM, o: &Orders, deal_id: B256, tag: B256) {
 
 /// PoCo: contracts/facets/IexecPocoBoostFacet.sol, _matchOrdersBoost.
 fn match_orders_boost(vm: &VM, o: &Orders, sponsor: Address) -> Result<B256, Vec<u8>> {
-    const BOOST: MatchFlavour = MatchFlavour::Boost;
-    let reasons = BOOST.reasons();
+    let reasons = &BoostMatch::REASONS;
     let (app, dataset, workerpool, request) = (&o.app, &o.dataset, &o.workerpool, &o.request);
     let mut s = poco_storage(vm);
 
     // Trust, category, prices, tags, assets: no call needed.
-    let tag = check_orders_compatibility_of(BOOST, app, dataset, workerpool, request, &category_count(vm))
+    let tag = check_orders_compatibility_of::<BoostMatch>(app, dataset, workerpool, request, &category_count(vm))
         .map_err(revert::poco)?;
     // Restrictions (ERC-734 groups asked only when not trivially satisfied).
-    for check in match_restrictions_of(BOOST, app, dataset, workerpool, request) {
+    for check in match_restrictions_of::<BoostMatch>(app, dataset, workerpool, request) {
         if !is_authorized_by_restriction(vm, check.restriction, check.account)? {
             return Err(revert::poco(check.error));
         }
@@ -223,7 +222,7 @@ fn match_orders_boost(vm: &VM, o: &Orders, sponsor: Address) -> Result<B256, Vec
     let request_volume = order_volume(&s, request.volume, request_hash);
     let volume = deal_volume(&app_volume, dataset_volume.as_ref(), &workerpool_volume, &request_volume)
         .map_err(revert::poco)?;
-    require_positive_volume_of(BOOST, &volume).map_err(revert::poco)?;
+    require_positive_volume_of::<BoostMatch>(&volume).map_err(revert::poco)?;
     let deal_id = deal_id(&request_hash, &request_volume.consumed);
 
     // The packed deal, narrowed in PoCo's order: the app and workerpool prices, then (with
