@@ -9,7 +9,9 @@
 //! from: the Solidity column is the fixed table of issue 8 ("Solidity PoCo 6.1.0, measured on
 //! a plain EVM chain", steady state), plus createApp's average from PoCo's gas reports
 //! (PROTOCOL.md §5.1); our column is `gasUsed` on the devnet, whose Stylus pricing is a model
-//! of nitro's with every program call uncached (devnet/README.md). The scenarios run through
+//! of nitro's (devnet/README.md): a program's first call in a block pays its full entry, a
+//! later one in the same block (the same transaction, here: one per block) its cached entry;
+//! the CacheManager (programs cached by bid) is not modelled. The scenarios run through
 //! the lifecycle harness, so each is also checked against the model of PoCo's rules, and
 //! after one warm-up deal, so that none is the first deal of the deployment.
 
@@ -190,7 +192,8 @@ async fn main() -> Result<()> {
     let actors = Actors::new()?;
     let assets = register_assets(&net, &actors, U256::from(1_000_000_000_000u64)).await?;
 
-    println!("Gas on the devnet (Stylus programs priced by nitro's model, every call uncached)");
+    println!("Gas on the devnet (Stylus programs priced by nitro's model; no CacheManager, so every program's");
+    println!("first call in a transaction pays its full entry)");
     println!("beside Solidity PoCo 6.1.0 on a plain EVM chain (issue 8's reference figures).");
     println!();
     println!("{:<46} {:>10} {:>12} {:>7}", "transaction", "gasUsed", "Solidity", "ratio");
