@@ -2,7 +2,7 @@
 //! port, its prefunded accounts, and the protocol deployed from this tree's build outputs
 //! (`cargo xtask wasm` must have run; `scripts/test` does it first).
 
-pub mod bindings;
+pub use poco_client::bindings;
 pub mod lifecycle;
 pub mod market;
 pub mod model;

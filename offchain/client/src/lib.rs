@@ -2,14 +2,18 @@
 //!
 //! Drives the PoCo-on-Stylus contracts through ordinary ABI calls over JSON-RPC, as any
 //! integrator would:
+//! - [`bindings`]: typed bindings of every deployed contract, from the committed `abi/`;
 //! - [`artifacts`]: the built programs (`target/stylus/*.code`, from `cargo xtask wasm`) and
 //!   the exported ABIs (`abi/*.json`, from `cargo xtask abi`);
 //! - [`stylus`]: deploying and activating a Stylus program, calling its constructor;
 //! - [`deploy`]: the whole protocol — RLC, registries and their entry programs, the hub
-//!   router and its facets, the diamond cut, `configure` and the default categories.
+//!   router and its facets, the diamond cut, `configure` and the default categories;
+//! - [`pool_api`]: the HTTP protocol between a workerpool's scheduler and its workers.
 
 pub mod artifacts;
+pub mod bindings;
 pub mod deploy;
+pub mod pool_api;
 pub mod stylus;
 
 pub use artifacts::Artifacts;

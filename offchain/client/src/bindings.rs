@@ -12,42 +12,42 @@ use alloy::sol;
 sol!(
     #[sol(rpc)]
     IRlc,
-    "../abi/rlc.json"
+    "../../abi/rlc.json"
 );
 sol!(
     #[sol(rpc)]
     IAppRegistry,
-    "../abi/app-registry.json"
+    "../../abi/app-registry.json"
 );
 sol!(
     #[sol(rpc)]
     IApp,
-    "../abi/app.json"
+    "../../abi/app.json"
 );
 sol!(
     #[sol(rpc)]
     IDatasetRegistry,
-    "../abi/dataset-registry.json"
+    "../../abi/dataset-registry.json"
 );
 sol!(
     #[sol(rpc)]
     IWorkerpoolRegistry,
-    "../abi/workerpool-registry.json"
+    "../../abi/workerpool-registry.json"
 );
 sol!(
     #[sol(rpc)]
     IWorkerpool,
-    "../abi/workerpool.json"
+    "../../abi/workerpool.json"
 );
 sol!(
     #[sol(rpc)]
     IHub,
-    "../abi/facet-accessors.json"
+    "../../abi/facet-accessors.json"
 );
 sol!(
     #[sol(rpc)]
     IEscrow,
-    "../abi/facet-escrow.json"
+    "../../abi/facet-escrow.json"
 );
 
 // The task lifecycle as integrators bind it: PoCo's interface (`IexecPoco2`, the task views
@@ -119,11 +119,37 @@ sol! {
     }
 }
 
+// PoCo Boost's settlement: `pushResultBoost`, `claimBoost`, `viewDealBoost`, their events.
+sol!(
+    #[sol(rpc, all_derives)]
+    IBoostPush,
+    "../../abi/facet-boost-push.json"
+);
+
+// PoCo Boost's match events (its order-taking functions are poco-core's `*Call`s, for the
+// reason the module docs give).
+sol! {
+    #[sol(all_derives)]
+    interface IBoostMatchEvents {
+        event SchedulerNoticeBoost(
+            address indexed workerpool,
+            bytes32 dealId,
+            address app,
+            address dataset,
+            uint256 category,
+            bytes32 tag,
+            string params,
+            address beneficiary
+        );
+        event DealSponsoredBoost(bytes32 dealId, address sponsor);
+    }
+}
+
 // The hub's administration (owner only): `setTeeBroker`, `setCallbackGas`.
 sol!(
     #[sol(rpc)]
     IAdmin,
-    "../abi/facet-admin.json"
+    "../../abi/facet-admin.json"
 );
 
 #[cfg(test)]
@@ -131,7 +157,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic here is a failed test
 
     use alloy::json_abi::{Function, JsonAbi};
-    use poco_client::Artifacts;
+    use crate::Artifacts;
 
     use super::{IPoco2, ITaskViews};
 
