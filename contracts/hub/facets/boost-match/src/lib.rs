@@ -145,13 +145,14 @@ fn emit_scheduler_notice(vm: &VM, o: &Orders, deal_id: B256, tag: B256) {
         log::uint(U256::from(7 * 32)),
         log::address(o.request.beneficiary),
     ];
-    let mut bytes = Vec::with_capacity(32 * (2 + words.len() + 1) + o.request.params.len() + 31);
+    let mut bytes = Vec::with_capacity(32 * (2 + words.len() + 1) + o.params.len() + 31);
     bytes.extend_from_slice(SchedulerNoticeBoost::SIGNATURE_HASH.as_slice());
     bytes.extend_from_slice(&log::address(o.workerpool.workerpool));
     for word in words {
         bytes.extend_from_slice(&word);
     }
-    log::append_bytes_tail(&mut bytes, o.request.params.as_bytes());
+    // The raw bytes: PoCo's `string` may hold any bytes (poco_core::calldata).
+    log::append_bytes_tail(&mut bytes, &o.params);
     vm.emit_log(&bytes, 2);
 }
 
@@ -209,7 +210,8 @@ fn match_orders_boost(vm: &VM, o: &Orders, sponsor: Address) -> Result<B256, Vec
         &workerpool.sign,
         [reasons.workerpool_not_registered, reasons.workerpool_signature],
     )?;
-    let request_hash = request.typed_data_hash(&domain);
+    // The raw `params` are hashed: PoCo's `string` may hold any bytes (poco_core::calldata).
+    let request_hash = o.request_typed_data_hash(&domain);
     require(
         verify_signature_or_presignature(vm, &s, request.requester, request_hash, &request.sign)?,
         reasons.request_signature,

@@ -483,3 +483,41 @@ fn fallback_rejects_unknown_selectors_bad_calldata_and_value() {
     m.host.vm.set_value(U256::ZERO);
     assert!(m.route(&good).is_ok());
 }
+
+/// A request order whose `params` are not UTF-8, validly signed over its raw bytes, matches
+/// as in PoCo (which hashes a `string` without looking at it): the raw bytes are hashed and
+/// consumed under that hash, and `SchedulerNoticeBoost` carries them unchanged (issue 11).
+#[test]
+fn non_utf8_params_match_and_are_announced_raw() {
+    const MARK: &str = "params-not-utf8-xyz";
+    let mut m = BoostMarket::new();
+    m.request.params = MARK.into();
+    m.sign_all();
+    let mut raw = MARK.as_bytes().to_vec();
+    raw[0] = 0xff;
+    let hash = poco_core::eip712::typed_data_hash(
+        &m.domain,
+        &poco_core::eip712::request_order_struct_hash(&m.request, &raw),
+    );
+    m.request.sign = m.sign_for(&m.requester, &hash, true);
+    let call = matchOrdersBoostCall {
+        appOrder: m.app.clone(),
+        datasetOrder: m.dataset.clone(),
+        workerpoolOrder: m.workerpool.clone(),
+        requestOrder: m.request.clone(),
+    };
+    let mut data = call.abi_encode();
+    let at = data.windows(MARK.len()).position(|w| w == MARK.as_bytes()).unwrap();
+    data[at] = 0xff;
+    let out = m.route(&data).unwrap();
+    let id = matchOrdersBoostCall::abi_decode_returns_validate(&out).unwrap();
+    assert_eq!(id, deal_id(&hash, &U256::ZERO));
+    assert_eq!(poco_storage(&m.host.handle()).consumed.get(hash), u(4));
+    // The notice's params tail is the raw bytes (alloy's decoder would refuse them as a
+    // `string`, so it is read at its ABI position: offset word, then length, then bytes).
+    let logs = m.host.vm.get_emitted_logs();
+    let notice = &logs.iter().find(|(topics, _)| topics[0] == SchedulerNoticeBoost::SIGNATURE_HASH).unwrap().1;
+    let offset = usize::try_from(U256::from_be_slice(&notice[5 * 32..6 * 32])).unwrap();
+    let len = usize::try_from(U256::from_be_slice(&notice[offset..offset + 32])).unwrap();
+    assert_eq!(&notice[offset + 32..offset + 32 + len], raw.as_slice());
+}
