@@ -27,7 +27,8 @@ use revm::{
 use crate::config::DevnetConfig;
 use crate::error::DevnetError;
 use crate::evm::{new_evm, ChainDb, DevCtx, SPEC};
-use crate::stylus::{arbwasm, code, GasSplit, StylusChain, StylusRuntime};
+use crate::stylus::{arbwasm, cache, cache_manager, code, GasSplit, StylusChain, StylusRuntime};
+use crate::stylus::recent::RecentPrograms;
 
 /// A transaction to execute, as a client describes it (unsigned).
 #[derive(Debug, Clone, Default)]
@@ -84,7 +85,7 @@ pub struct TxRecord {
     pub block_number: u64,
     /// Hash of that block.
     pub block_hash: B256,
-    /// Index in the block (always 0: one transaction per block).
+    /// Index in the block (0 unless interval mining put several transactions in it).
     pub index: u64,
     /// Gas price actually paid per gas.
     pub effective_gas_price: u128,
@@ -136,6 +137,20 @@ pub struct Devnet {
     next_timestamp: Option<u64>,
     snapshots: HashMap<u64, Snapshot>,
     next_snapshot: u64,
+    /// The block being filled under interval mining (`DevnetConfig::block_time`).
+    pending: Option<PendingBlock>,
+}
+
+/// A block that collects transactions until it is sealed (interval mining). Its
+/// transactions are executed at once against the state, so queries see them; their
+/// receipts appear when the block is sealed.
+#[derive(Debug, Clone)]
+struct PendingBlock {
+    number: u64,
+    timestamp: u64,
+    records: Vec<TxRecord>,
+    /// Programs called in this block (ArbOS 60's cached entries span the block).
+    recent: RecentPrograms,
 }
 
 impl std::fmt::Debug for Devnet {
@@ -190,6 +205,27 @@ impl Devnet {
                 ..Default::default()
             },
         );
+        // ArbOS's chain owner and cache-manager set, and the CacheManager built-in.
+        let owner = config.chain_owner.or_else(|| signers.first().map(|s| s.address())).unwrap_or_default();
+        for (slot, value) in cache::genesis_storage(owner, &[cache_manager::CACHE_MANAGER]) {
+            db.insert_account_storage(arbwasm::ARBOS_STATE, slot, value)
+                .map_err(|e| DevnetError::Internal(e.to_string()))?;
+        }
+        let manager_code = Bytecode::new_legacy(Bytes::from_static(&[0xfe]));
+        db.insert_account_info(
+            cache_manager::CACHE_MANAGER,
+            AccountInfo {
+                nonce: 1,
+                code_hash: manager_code.hash_slow(),
+                code: Some(manager_code),
+                ..Default::default()
+            },
+        );
+        for (slot, value) in cache_manager::genesis_storage() {
+            db.insert_account_storage(cache_manager::CACHE_MANAGER, slot, value)
+                .map_err(|e| DevnetError::Internal(e.to_string()))?;
+        }
+        crate::stylus_deployer::install_genesis(&mut db);
         let timestamp = config.genesis_timestamp.unwrap_or_else(wall_clock);
         let header = Header {
             number: 0,
@@ -214,6 +250,7 @@ impl Devnet {
             next_timestamp: None,
             snapshots: HashMap::new(),
             next_snapshot: 1,
+            pending: None,
         })
     }
 
@@ -389,16 +426,40 @@ impl Devnet {
         hash
     }
 
-    /// Mines `count` empty blocks (`evm_mine`).
+    /// Mines `count` blocks (`evm_mine`): under interval mining the pending block first,
+    /// then empty ones.
     pub fn mine(&mut self, count: u64) {
-        for _ in 0..count {
+        let sealed = u64::from(self.seal_pending());
+        for _ in sealed..count {
             let ts = self.next_block_timestamp();
             self.seal_block(ts, 0, Vec::new());
         }
     }
 
+    /// Seals the pending block of interval mining, if it holds transactions; returns whether
+    /// a block was sealed. The JSON-RPC server calls it every `block_time`.
+    pub fn seal_pending(&mut self) -> bool {
+        let Some(pending) = self.pending.take() else {
+            return false;
+        };
+        let gas_used = pending.records.last().map_or(0, |r| r.cumulative_gas_used);
+        let hashes = pending.records.iter().map(TxRecord::hash).collect();
+        let block_hash = self.seal_block(pending.timestamp, gas_used, hashes);
+        for mut record in pending.records {
+            record.block_hash = block_hash;
+            self.txs.insert(record.hash(), record);
+        }
+        true
+    }
+
+    /// A transaction of the pending block (no receipt yet).
+    pub fn pending_transaction(&self, hash: B256) -> Option<&TxRecord> {
+        self.pending.as_ref()?.records.iter().find(|r| r.hash() == hash)
+    }
+
     /// Mines one empty block at `timestamp` (`evm_mine` with a timestamp).
     pub fn mine_at(&mut self, timestamp: u64) -> Result<(), DevnetError> {
+        self.seal_pending();
         self.set_next_block_timestamp(timestamp)?;
         self.mine(1);
         Ok(())
@@ -408,6 +469,8 @@ impl Devnet {
 
     /// Saves the whole chain (`evm_snapshot`); returns the snapshot id.
     pub fn snapshot(&mut self) -> u64 {
+        // A snapshot is of sealed blocks only.
+        self.seal_pending();
         let id = self.next_snapshot;
         self.next_snapshot += 1;
         self.snapshots.insert(
@@ -430,6 +493,7 @@ impl Devnet {
             return false;
         };
         self.snapshots.retain(|k, _| *k < id);
+        self.pending = None;
         self.db = snapshot.db;
         self.blocks = snapshot.blocks;
         self.txs = snapshot.txs;
@@ -453,6 +517,9 @@ impl Devnet {
         }
         ctx.chain = StylusChain::new(self.runtime.clone(), self.config.stylus);
         ctx.chain.start_transaction();
+        if let Some(pending) = self.pending.as_ref().filter(|_| !simulate) {
+            ctx.chain.recent = pending.recent.clone();
+        }
         ctx
     }
 
@@ -471,6 +538,9 @@ impl Devnet {
         let mut evm = new_evm(ctx);
         let result = evm.transact(tx);
         let split = evm.ctx.chain.split;
+        if let Some(pending) = self.pending.as_mut().filter(|_| !simulate) {
+            pending.recent = std::mem::take(&mut evm.ctx.chain.recent);
+        }
         let db = std::mem::take(&mut evm.ctx.journaled_state.database);
         let result = match result {
             Ok(r) => Ok((outcome(r.result, split), r.state)),
@@ -655,11 +725,25 @@ impl Devnet {
             return Err(DevnetError::InvalidTransaction("wrong chain id".into()));
         }
         let hash = *envelope.tx_hash();
-        if self.txs.contains_key(&hash) {
-            return Err(DevnetError::InvalidTransaction("already known".into()));
+        if self.txs.contains_key(&hash) || self.pending_transaction(hash).is_some() {
+            return Err(DevnetError::AlreadyKnown);
         }
-        let number = self.block_number() + 1;
-        let timestamp = self.next_block_timestamp();
+        let state = self.nonce(from);
+        match tx.nonce.cmp(&state) {
+            std::cmp::Ordering::Less => return Err(DevnetError::NonceTooLow { address: from, tx: tx.nonce, state }),
+            std::cmp::Ordering::Greater => {
+                return Err(DevnetError::NonceTooHigh { address: from, tx: tx.nonce, state })
+            }
+            std::cmp::Ordering::Equal => {}
+        }
+        if self.config.block_time.is_some() && self.pending.is_none() {
+            let (number, timestamp) = (self.block_number() + 1, self.next_block_timestamp());
+            self.pending = Some(PendingBlock { number, timestamp, records: Vec::new(), recent: Default::default() });
+        }
+        let (number, timestamp) = match &self.pending {
+            Some(p) => (p.number, p.timestamp),
+            None => (self.block_number() + 1, self.next_block_timestamp()),
+        };
         let block = self.block_env(number, timestamp);
         let db = std::mem::take(&mut self.db);
         let effective_gas_price = {
@@ -677,6 +761,24 @@ impl Devnet {
         db.commit(state);
         self.db = db;
         let gas_used = outcome.gas_used;
+        if let Some(pending) = self.pending.as_mut() {
+            let last = pending.records.last();
+            let record = TxRecord {
+                envelope,
+                from,
+                block_number: number,
+                // Known when the block is sealed.
+                block_hash: B256::ZERO,
+                index: pending.records.len() as u64,
+                effective_gas_price,
+                cumulative_gas_used: last.map_or(0, |r| r.cumulative_gas_used) + gas_used,
+                first_log_index: last.map_or(0, |r| r.first_log_index + r.outcome.logs.len() as u64),
+                outcome,
+            };
+            pending.records.push(record.clone());
+            tracing::debug!(%hash, number, gas_used, success = record.outcome.success, "pending");
+            return Ok(record);
+        }
         let block_hash = self.seal_block(timestamp, gas_used, vec![hash]);
         let record = TxRecord {
             envelope,

@@ -1,6 +1,6 @@
 //! Devnet configuration and its Arbitrum-like defaults.
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 
 use crate::stylus::params::StylusParams;
 
@@ -27,8 +27,15 @@ pub struct DevnetConfig {
     pub mnemonic: String,
     /// Timestamp of the genesis block (`None`: wall clock).
     pub genesis_timestamp: Option<u64>,
-    /// Stylus parameters.
+    /// Stylus parameters, ArbOS version included (`StylusParams::for_arbos`).
     pub stylus: StylusParams,
+    /// The chain owner (may cache and evict programs through `ArbWasmCache` and run the
+    /// CacheManager's owner functions); `None`: the first dev account.
+    pub chain_owner: Option<Address>,
+    /// Interval mining: transactions wait in a pending block sealed every `block_time`
+    /// (`None`: one block per transaction, sealed at once). Driven by the JSON-RPC server's
+    /// timer (`rpc::serve`), or by [`crate::Devnet::seal_pending`] in-process.
+    pub block_time: Option<std::time::Duration>,
 }
 
 impl Default for DevnetConfig {
@@ -43,6 +50,8 @@ impl Default for DevnetConfig {
             mnemonic: DEV_MNEMONIC.to_string(),
             genesis_timestamp: None,
             stylus: StylusParams::default(),
+            chain_owner: None,
+            block_time: None,
         }
     }
 }

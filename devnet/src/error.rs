@@ -39,6 +39,30 @@ pub enum DevnetError {
     /// The transaction was rejected before execution (nonce, funds, gas limit, ...).
     #[error("invalid transaction: {0}")]
     InvalidTransaction(String),
+    /// The transaction is already in the chain or the pending block (geth's message).
+    #[error("already known")]
+    AlreadyKnown,
+    /// The transaction's nonce is below the sender's next one (geth's message).
+    #[error("nonce too low: address {address}, tx: {tx} state: {state}")]
+    NonceTooLow {
+        /// Sender.
+        address: alloy_primitives::Address,
+        /// The transaction's nonce.
+        tx: u64,
+        /// The sender's next nonce.
+        state: u64,
+    },
+    /// The transaction's nonce is above the sender's next one: the devnet has no queue for
+    /// future nonces (geth's message).
+    #[error("nonce too high: address {address}, tx: {tx} state: {state}")]
+    NonceTooHigh {
+        /// Sender.
+        address: alloy_primitives::Address,
+        /// The transaction's nonce.
+        tx: u64,
+        /// The sender's next nonce.
+        state: u64,
+    },
     /// A raw transaction could not be decoded or its signature recovered.
     #[error("cannot decode transaction: {0}")]
     Decode(String),

@@ -29,7 +29,7 @@ use revm::{
     primitives::{hardfork::SpecId, AddressSet},
 };
 
-use crate::stylus::{arbwasm, code, program, StylusChain};
+use crate::stylus::{arbwasm, cache, cache_manager, code, program, StylusChain};
 
 /// The world state: revm's in-memory cache database over an empty backend.
 pub type ChainDb = CacheDB<EmptyDB>;
@@ -114,6 +114,7 @@ impl DevPrecompiles {
         let mut warm = eth.warm_addresses().clone();
         warm.insert(arbwasm::ARB_WASM);
         warm.insert(arbwasm::ARB_SYS);
+        warm.insert(cache::ARB_WASM_CACHE);
         warm
     }
 }
@@ -137,6 +138,15 @@ impl PrecompileProvider<DevCtx> for DevPrecompiles {
         }
         if inputs.bytecode_address == arbwasm::ARB_SYS {
             return Ok(Some(arbwasm::run_arbsys(ctx, inputs)));
+        }
+        if inputs.bytecode_address == cache::ARB_WASM_CACHE {
+            return Ok(Some(cache::run(ctx, inputs)));
+        }
+        if inputs.bytecode_address == cache_manager::CACHE_MANAGER {
+            return Ok(Some(cache_manager::run(ctx, inputs)));
+        }
+        if inputs.bytecode_address == crate::stylus_deployer::STYLUS_DEPLOYER {
+            return Ok(Some(crate::stylus_deployer::run(ctx, inputs)));
         }
         if let Some(result) =
             <EthPrecompiles as PrecompileProvider<DevCtx>>::run(&mut self.eth, ctx, inputs)?

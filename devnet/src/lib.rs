@@ -14,6 +14,7 @@ pub mod error;
 pub mod evm;
 pub mod rpc;
 pub mod stylus;
+pub mod stylus_deployer;
 
 pub use chain::{revert_text, BlockRecord, Devnet, ExecOutcome, TxRecord, TxRequest};
 pub use config::{DevnetConfig, DEVNODE_CHAIN_ID, DEV_MNEMONIC};

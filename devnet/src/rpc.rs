@@ -214,6 +214,12 @@ const METHODS: &[(&str, Handler)] = &[
     }),
     ("eth_getTransactionByHash", |d, p| {
         let hash: B256 = param(p, 0)?;
+        if let Some(pending) = d.pending_transaction(hash) {
+            // In the pending block of interval mining: no block yet.
+            let mut tx = rpc_transaction(pending);
+            (tx.block_hash, tx.block_number, tx.transaction_index) = (None, None, None);
+            return to_json(tx);
+        }
         to_json(d.transaction(hash).map(rpc_transaction))
     }),
     ("eth_getTransactionReceipt", |d, p| {
@@ -265,7 +271,7 @@ pub async fn serve(
     devnet: DevnetHandle,
     addr: SocketAddr,
 ) -> Result<(SocketAddr, ServerHandle), DevnetError> {
-    let mut module = RpcModule::new(devnet);
+    let mut module = RpcModule::new(devnet.clone());
     for (name, handler) in METHODS {
         let handler = *handler;
         module
@@ -298,7 +304,26 @@ pub async fn serve(
     let local = server
         .local_addr()
         .map_err(|e| DevnetError::Internal(e.to_string()))?;
-    Ok((local, server.start(module)))
+    let handle = server.start(module);
+    // Interval mining: seal the pending block every `block_time`, while the server runs.
+    if let Some(interval) = devnet.run(|d| d.config().block_time).await? {
+        let (devnet, stopped) = (devnet.clone(), handle.clone());
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stopped.clone().stopped() => break,
+                    _ = ticks.tick() => {
+                        if devnet.run(|d| d.seal_pending()).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+    }
+    Ok((local, handle))
 }
 
 // ----- parameter helpers -----

@@ -593,9 +593,12 @@ fn init_gas(dev: &mut Devnet, program: Address) -> (u64, u64) {
 
 #[test]
 fn a_program_called_again_in_the_block_pays_only_its_cached_entry() {
-    for recent_cache in [true, false] {
-        let mut config = DevnetConfig::default();
-        config.stylus.recent_programs_cache = recent_cache;
+    // ArbOS 60 turns nitro's recent-programs cache on; Arbitrum One's 51 has it off.
+    for (arbos, recent_cache) in [(60, true), (51, false)] {
+        let config = DevnetConfig {
+            stylus: poco_devnet::stylus::params::StylusParams::for_arbos(arbos),
+            ..Default::default()
+        };
         let mut dev = Devnet::new(config).expect("devnet");
         let alice = dev.accounts()[0];
         let first = dev.deploy_stylus(alice, &token_wasm()).expect("deploy");

@@ -23,6 +23,15 @@ struct Args {
     /// Genesis timestamp (default: now).
     #[arg(long)]
     timestamp: Option<u64>,
+    /// ArbOS version whose Stylus rules and parameters apply (default: Arbitrum One's, 51;
+    /// 60 turns on the per-block recent-programs cache).
+    #[arg(long, default_value_t = poco_devnet::stylus::params::ARBITRUM_ONE_ARBOS_VERSION)]
+    arbos_version: u64,
+    /// Interval mining: seal a block of the pending transactions every this many
+    /// milliseconds (Arbitrum's 250 is the choice for JavaScript clients such as ethers,
+    /// which cache identical requests for 250 ms). Default: one block per transaction.
+    #[arg(long, value_name = "MS")]
+    block_time: Option<u64>,
 }
 
 #[tokio::main]
@@ -41,6 +50,8 @@ async fn main() -> anyhow::Result<()> {
         config.block_gas_limit = limit;
     }
     config.genesis_timestamp = args.timestamp;
+    config.stylus = poco_devnet::stylus::params::StylusParams::for_arbos(args.arbos_version);
+    config.block_time = args.block_time.map(std::time::Duration::from_millis);
     let chain_id = config.chain_id;
     let devnet = DevnetHandle::spawn(config).context("starting the devnet")?;
     let accounts = devnet.run(|d| d.accounts()).await?;

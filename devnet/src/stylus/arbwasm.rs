@@ -25,8 +25,8 @@ pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064"
 pub const ARBOS_STATE: Address = address!("A4B05FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF");
 /// Coinbase of Arbitrum blocks (the "sequencer" address nitro reports).
 pub const SEQUENCER: Address = address!("A4B000000000000000000073657175656e636572");
-/// ArbOS version reported by `ArbSys.arbOSVersion()` (55 + ArbOS 40).
-pub const ARBOS_VERSION: u64 = 55 + 40;
+/// `ArbSys.arbOSVersion()` is 55 + the ArbOS version (nitro `ArbSys.ArbOSVersion`).
+const ARBSYS_VERSION_OFFSET: u64 = 55;
 /// Gas charged by an `ArbWasm`/`ArbSys` getter.
 const GETTER_GAS: u64 = 800;
 
@@ -92,7 +92,7 @@ pub(crate) fn load_record(
     Ok(ActivationRecord::unpack(word))
 }
 
-fn store_record(ctx: &mut DevCtx, codehash: B256, record: &ActivationRecord) -> Result<(), String> {
+pub(crate) fn store_record(ctx: &mut DevCtx, codehash: B256, record: &ActivationRecord) -> Result<(), String> {
     let journal = ctx.journal_mut();
     journal
         .load_account(ARBOS_STATE)
@@ -184,7 +184,7 @@ pub(crate) fn run_arbsys(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterRe
     let answer = match C::abi_decode(&input) {
         Ok(C::arbBlockNumber(_)) => ret(ctx.block.number),
         Ok(C::arbChainID(_)) => ret(U256::from(ctx.cfg.chain_id)),
-        Ok(C::arbOSVersion(_)) => ret(U256::from(ARBOS_VERSION)),
+        Ok(C::arbOSVersion(_)) => ret(U256::from(ARBSYS_VERSION_OFFSET + ctx.chain.params.arbos_version)),
         Err(_) => Answer::Revert(Vec::new()),
     };
     finish(gas, answer)
@@ -286,13 +286,15 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, gas: &mut Gas, program: Addre
         (Err(e), _) | (_, Err(e)) => return finish(*gas, reason(e.to_string())),
     };
     let now = ctx.block.timestamp.saturating_to::<u64>();
-    match load_record(ctx, codehash) {
+    // A re-activation (new Stylus version, or expired) keeps the program cached, as nitro's
+    // `ActivateProgram` does.
+    let was_cached = match load_record(ctx, codehash) {
         Ok(Some(r)) if r.version == params.version && now.saturating_sub(r.activated_at) <= params.expiry_seconds() => {
             return finish(*gas, Answer::Revert(ArbWasm::ProgramUpToDate {}.abi_encode()));
         }
-        Ok(_) => {}
+        Ok(record) => record.is_some_and(|r| r.cached),
         Err(e) => return finish(*gas, reason(e)),
-    }
+    };
     if code_bytes.is_empty() {
         return finish(*gas, Answer::Revert(ArbWasm::ProgramNotWasm {}.abi_encode()));
     }
@@ -345,6 +347,8 @@ fn activate(ctx: &mut DevCtx, inputs: &CallInputs, gas: &mut Gas, program: Addre
         activated_at: now,
         wasm_len: wasm.len() as u32,
         asm_estimate: activation.asm_estimate,
+        init_cost: activation.init_cost,
+        cached: was_cached,
     };
     if let Err(e) = store_record(ctx, codehash, &record) {
         return finish(*gas, reason(e));

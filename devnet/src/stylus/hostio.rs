@@ -108,6 +108,10 @@ pub struct GasSplit {
     pub memory: u64,
     /// Everything else: WASM operators and hostio ink, in gas.
     pub wasm: u64,
+    /// EVM-priced account accesses the programs made (EIP-2929 touches, a call's access,
+    /// value and new-account charges, a create's base): already counted in `calls` and
+    /// `wasm`, kept apart for the physical floor of a transaction. Not part of [`Self::total`].
+    pub accesses: u64,
 }
 
 impl GasSplit {
@@ -123,6 +127,7 @@ impl GasSplit {
         self.calls += other.calls;
         self.memory += other.memory;
         self.wasm += other.wasm;
+        self.accesses += other.accesses;
     }
 }
 
@@ -239,6 +244,7 @@ impl HostState {
             true => gas_params.warm_storage_read_cost() + gas_params.cold_account_additional_cost(),
             false => gas_params.warm_storage_read_cost(),
         };
+        self.split.accesses += access;
         Ok(access + if with_code { ink::EXT_CODE_GAS } else { 0 })
     }
 
@@ -331,6 +337,7 @@ impl HostState {
         let returned = outcome.result.gas.remaining();
         let cost = base_cost + gas.saturating_sub(returned);
         self.split.calls += cost;
+        self.split.accesses += base_cost;
         let ok = outcome.result.result.is_ok();
         if ok {
             self.refund += outcome.result.gas.refunded();
@@ -371,6 +378,7 @@ impl HostState {
         let returned = outcome.result.gas.remaining();
         let cost = start_gas.saturating_sub(returned + one_64th);
         self.split.calls += cost;
+        self.split.accesses += base_cost;
         let address = match outcome.address {
             Some(address) if outcome.result.result.is_ok() => {
                 self.refund += outcome.result.gas.refunded();

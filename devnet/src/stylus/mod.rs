@@ -5,6 +5,8 @@
 //! - [`ink`]: hostio and memory pricing (operators are metered by nitro's instrumentation,
 //!   `stylus_code::nitro`, which also holds the activation rules);
 //! - `arbwasm`: the `ArbWasm` precompile (activation and getters);
+//! - `cache`: the `ArbWasmCache` precompile (cached programs, cache managers);
+//!   `cache_manager`: the CacheManager's bids for a place in that cache;
 //! - `hostio`: the `vm_hooks` imports; `meter`: the program's ink meter; `storage_cache`:
 //!   a program call's storage cache;
 //! - `program`: running one program call frame.
@@ -14,6 +16,8 @@ pub mod ink;
 pub mod params;
 
 pub mod arbwasm;
+pub mod cache;
+pub mod cache_manager;
 pub(crate) mod hostio;
 pub(crate) mod meter;
 pub(crate) mod program;
@@ -97,7 +101,7 @@ pub struct StylusChain {
     pub(crate) active: HashMap<Address, u32>,
     /// Gas split of all Stylus frames of the transaction.
     pub(crate) split: GasSplit,
-    /// Programs called in this block (the devnet seals one block per transaction).
+    /// Programs called in this block (from ArbOS 60 they pay their cached entry).
     pub(crate) recent: recent::RecentPrograms,
 }
 

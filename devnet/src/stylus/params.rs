@@ -41,15 +41,30 @@ pub struct StylusParams {
     pub max_wasm_size: usize,
     /// Maximum compressed code size (bytes), the 24 KiB contract limit.
     pub max_code_size: usize,
-    /// ArbOS version the rules that depend on it follow (Arbitrum One's).
+    /// ArbOS version the rules that depend on it follow (default: Arbitrum One's,
+    /// [`ARBITRUM_ONE_ARBOS_VERSION`]). Build the parameters with [`StylusParams::for_arbos`]
+    /// so that the values ArbOS upgrades change follow it.
     pub arbos_version: u64,
     /// Debug mode: activation links the `console` hostios (Arbitrum One and Sepolia: off).
     pub debug: bool,
-    /// Whether a program called again in the same block pays only its cached entry cost, as
-    /// nitro intends (and does from v3.10); nitro v3.9.5 never hits this cache (see
-    /// `stylus::recent`).
-    pub recent_programs_cache: bool,
 }
+
+/// The ArbOS version Arbitrum One runs: 51 ("Dia"), activated on 8 January 2026 (ArbitrumDAO's
+/// constitutional AIP "ArbOS Version 50 Dia", shipped as 51 with nitro v3.9; nitro's
+/// `arbosstate.go` upgrade table has no state change at 51). ArbOS 60 is the next version
+/// nitro knows (v3.10), not adopted by Arbitrum One.
+pub const ARBITRUM_ONE_ARBOS_VERSION: u64 = 51;
+
+/// ArbOS version from which a program called again in the same block pays only its cached
+/// entry (nitro v3.10 `CallProgram`: `if p.ArbosVersion >= ArbosVersion_60 { … RecentWasms … }`).
+pub const ARBOS_RECENT_PROGRAMS: u64 = 60;
+
+/// ArbOS version whose upgrade caps `maxStackDepth` at 22,000 (nitro `params.go`,
+/// `UpgradeToArbosVersion(ArbosVersion_50)`, `arbOS50MaxWasmSize`).
+pub const ARBOS_STACK_DEPTH_CAP: u64 = 50;
+
+/// `maxStackDepth` after the ArbOS 50 upgrade.
+const ARBOS_50_MAX_STACK_DEPTH: u32 = 22_000;
 
 impl Default for StylusParams {
     fn default() -> Self {
@@ -72,8 +87,8 @@ impl Default for StylusParams {
             max_code_size: 24 * 1024,
             arbos_version: 40,
             debug: false,
-            recent_programs_cache: true,
         }
+        .at_arbos(ARBITRUM_ONE_ARBOS_VERSION)
     }
 }
 
@@ -81,6 +96,27 @@ impl Default for StylusParams {
 pub const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
 
 impl StylusParams {
+    /// Nitro's defaults as a chain at `arbos_version` has them (the upgrades of nitro's
+    /// `arbosstate.go` that change Stylus parameters applied in order).
+    pub fn for_arbos(arbos_version: u64) -> Self {
+        Self::default().at_arbos(arbos_version)
+    }
+
+    fn at_arbos(mut self, arbos_version: u64) -> Self {
+        self.arbos_version = arbos_version;
+        self.max_stack_depth = match arbos_version >= ARBOS_STACK_DEPTH_CAP {
+            true => self.max_stack_depth.min(ARBOS_50_MAX_STACK_DEPTH),
+            false => 4 * 65_536,
+        };
+        self
+    }
+
+    /// Whether a program called again in the same block pays only its cached entry: from
+    /// ArbOS 60 (see `stylus::recent`).
+    pub fn recent_programs_cache(&self) -> bool {
+        self.arbos_version >= ARBOS_RECENT_PROGRAMS
+    }
+
     /// Entry gas of an uncached program: nitro's `initGas`, `min_init_gas * 128` plus the
     /// module's init cost scaled by `init_cost_scalar` (in units of 2 %).
     pub fn init_gas(&self, init_cost: u16) -> u64 {
@@ -183,6 +219,12 @@ pub struct ActivationRecord {
     pub wasm_len: u32,
     /// Nitro's estimate of the compiled size (`codehashAsmSize`, and the keepalive fee).
     pub asm_estimate: u32,
+    /// The module's init cost before scaling (nitro `Program.initCost`): what caching or
+    /// evicting the program burns (`SetProgramCached`).
+    pub init_cost: u16,
+    /// Cached by a cache manager through `ArbWasmCache` (nitro `Program.cached`): every call
+    /// pays only the cached part of the entry.
+    pub cached: bool,
 }
 
 impl ActivationRecord {
@@ -192,8 +234,8 @@ impl ActivationRecord {
         u64::from(self.init_gas) + u64::from(self.cached_init_gas)
     }
 
-    /// Entry gas of a call into this program, before memory, when it is `cached` (called
-    /// recently in the block; the CacheManager is not modelled): the cached part only.
+    /// Entry gas of a call into this program, before memory, when it is `cached` (by a cache
+    /// manager, or called earlier in the block from ArbOS 60): the cached part only.
     pub fn entry_gas_when(&self, cached: bool) -> u64 {
         match cached {
             true => u64::from(self.cached_init_gas),
@@ -210,6 +252,8 @@ impl ActivationRecord {
         v |= U256::from(self.activated_at) << 96;
         v |= U256::from(self.wasm_len) << 160;
         v |= U256::from(self.asm_estimate) << 192;
+        v |= U256::from(u8::from(self.cached)) << 224;
+        v |= U256::from(self.init_cost) << 232;
         v
     }
 
@@ -230,6 +274,8 @@ impl ActivationRecord {
             activated_at: field(96, 64),
             wasm_len: field(160, 32) as u32,
             asm_estimate: field(192, 32) as u32,
+            cached: field(224, 8) != 0,
+            init_cost: field(232, 16) as u16,
         })
     }
 }
@@ -248,6 +294,8 @@ mod tests {
             activated_at: 1_700_000_000,
             wasm_len: 40_000,
             asm_estimate: 900_000,
+            init_cost: 8_367,
+            cached: true,
         };
         assert_eq!(ActivationRecord::unpack(r.pack()), Some(r));
         assert_eq!(ActivationRecord::unpack(U256::ZERO), None);

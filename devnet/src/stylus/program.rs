@@ -78,13 +78,14 @@ fn call_on_stack(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     };
 
     // Program entry: the initial memory pages, priced against the pages other programs of
-    // this transaction hold open, plus the init gas, only its cached part when the program
-    // ran earlier in the block.
+    // this transaction hold open, plus the init gas, only its cached part when a cache
+    // manager cached the program or (from ArbOS 60) it ran earlier in the block.
     let chain = &mut ctx.chain;
     let memory =
         ink::memory_gas(record.footprint, chain.open_pages, chain.ever_pages, params.free_pages, params.page_gas);
-    let recent = chain.recent.insert(*codehash, params.block_cache_size);
-    let entry = record.entry_gas_when(recent && params.recent_programs_cache) + memory;
+    let recent = params.recent_programs_cache() && chain.recent.insert(*codehash, params.block_cache_size);
+    let cached = record.cached || recent;
+    let entry = record.entry_gas_when(cached) + memory;
     if entry > gas_limit {
         return out_of_gas(gas_limit);
     }

@@ -5,8 +5,12 @@
 //! whose codehash is already in it is priced as cached. In nitro v3.9.5 the set never hits:
 //! its go-ethereum (`a983a4af`) inserts through a value receiver into a nil cache that is
 //! never stored back; go-ethereum's "Fix RecentWasms cache bug by using pointers in methods"
-//! (`ff9a16e5`, in nitro v3.10) makes it work as intended. The devnet follows the intended
-//! behaviour unless [`super::params::StylusParams::recent_programs_cache`] is off.
+//! (`ff9a16e5`, in nitro v3.10) makes it work as intended, and nitro v3.10 turns the cache on
+//! from ArbOS 60 only (`if p.ArbosVersion >= gethParams.ArbosVersion_60`). The devnet follows
+//! v3.10: [`super::params::StylusParams::recent_programs_cache`] is on from ArbOS 60, so
+//! Arbitrum One's ArbOS 51 (the default) prices every uncached entry in full, repeats in one
+//! transaction included. The set lives as long as the block: with interval mining it spans
+//! the block's transactions.
 
 use std::collections::VecDeque;
 
