@@ -11,10 +11,16 @@
 //! - [`pool_api`]: the HTTP protocol between a workerpool's scheduler and its workers.
 
 pub mod artifacts;
+pub mod assets;
 pub mod bindings;
+pub mod chains;
 pub mod deploy;
+pub mod keys;
+pub mod orders;
+pub mod revert;
 pub mod pool_api;
 pub mod stylus;
+pub mod tasks;
 
 pub use artifacts::Artifacts;
 pub use deploy::{deploy_foundation, deploy_hub, deploy_poco, PocoDeployment};
