@@ -366,6 +366,8 @@ pub enum AbortReason {
     Reopened,
     /// The scheduler does not know this task for this worker.
     UnknownTask,
+    /// The worker reported a failure: the scheduler no longer counts on it for the task.
+    WorkerFailed,
 }
 
 /// The next action on one task.
