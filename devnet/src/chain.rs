@@ -72,6 +72,9 @@ pub struct ExecOutcome {
     pub halt: Option<String>,
     /// Gas of the Stylus frames of the transaction, split by what it paid for.
     pub stylus: GasSplit,
+    /// Gas refunded (EIP-3529, capped at a fifth of the gas spent), already taken off
+    /// `gas_used`.
+    pub refunded: u64,
 }
 
 /// A mined transaction with its receipt.
@@ -98,6 +101,28 @@ pub struct TxRecord {
 }
 
 impl TxRecord {
+    /// The transaction's physical floor: what no implementation of the same effects can
+    /// avoid paying — the intrinsic gas (21,000, calldata at 4/16 gas per zero/non-zero
+    /// byte, access list, create base and init-code words) plus the EVM-priced storage
+    /// accesses, logs and account accesses its Stylus programs made, less the refund those
+    /// storage writes earn (capped at a fifth, EIP-3529). EVM frames (minimal proxies) are
+    /// not counted: their work is a choice of this implementation.
+    pub fn physical_floor(&self) -> u64 {
+        use alloy_consensus::Transaction as _;
+        let input = self.envelope.input();
+        let zeros = input.iter().filter(|b| **b == 0).count() as u64;
+        let mut intrinsic = 21_000 + 4 * zeros + 16 * (input.len() as u64 - zeros);
+        if let Some(list) = self.envelope.access_list() {
+            intrinsic += list.iter().map(|item| 2_400 + 1_900 * item.storage_keys.len() as u64).sum::<u64>();
+        }
+        if self.envelope.kind().is_create() {
+            intrinsic += 32_000 + 2 * (input.len() as u64).div_ceil(32);
+        }
+        let split = &self.outcome.stylus;
+        let before_refund = intrinsic + split.storage + split.logs + split.accesses;
+        before_refund - self.outcome.refunded.min(before_refund / 5)
+    }
+
     /// Transaction hash.
     pub fn hash(&self) -> B256 {
         *self.envelope.tx_hash()
@@ -896,6 +921,7 @@ pub fn revert_text(output: &[u8]) -> String {
 
 fn outcome(result: ExecutionResult, stylus: GasSplit) -> ExecOutcome {
     let gas_used = result.tx_gas_used();
+    let refunded = result.gas().final_refunded();
     match result {
         ExecutionResult::Success { logs, output, .. } => {
             let (output, contract_address) = match output {
@@ -910,6 +936,7 @@ fn outcome(result: ExecutionResult, stylus: GasSplit) -> ExecOutcome {
                 contract_address,
                 halt: None,
                 stylus,
+                refunded,
             }
         }
         ExecutionResult::Revert { output, .. } => ExecOutcome {
@@ -920,6 +947,7 @@ fn outcome(result: ExecutionResult, stylus: GasSplit) -> ExecOutcome {
             contract_address: None,
             halt: None,
             stylus,
+            refunded,
         },
         ExecutionResult::Halt { reason, .. } => ExecOutcome {
             success: false,
@@ -929,6 +957,7 @@ fn outcome(result: ExecutionResult, stylus: GasSplit) -> ExecOutcome {
             contract_address: None,
             halt: Some(halt_text(&reason)),
             stylus,
+            refunded,
         },
     }
 }

@@ -27,6 +27,8 @@ pub struct Network {
     _server: jsonrpsee::server::ServerHandle,
     /// Deployed contracts.
     pub poco: PocoDeployment,
+    /// The devnet behind the server, for what JSON-RPC does not show (a receipt's gas split).
+    pub devnet: rpc::DevnetHandle,
 }
 
 /// The `index`-th prefunded account of the dev mnemonic.
@@ -50,9 +52,18 @@ pub async fn foundation() -> Result<Network> {
     start(false).await
 }
 
+/// Starts a devnet of `config` and deploys the whole protocol (account 0 owns everything).
+pub async fn network_with(config: DevnetConfig) -> Result<Network> {
+    start_with(config, true).await
+}
+
 async fn start(with_hub: bool) -> Result<Network> {
-    let devnet = rpc::DevnetHandle::spawn(DevnetConfig::default()).context("starting the devnet")?;
-    let (addr, server) = rpc::serve(devnet, "127.0.0.1:0".parse()?).await.context("serving JSON-RPC")?;
+    start_with(DevnetConfig::default(), with_hub).await
+}
+
+async fn start_with(config: DevnetConfig, with_hub: bool) -> Result<Network> {
+    let devnet = rpc::DevnetHandle::spawn(config).context("starting the devnet")?;
+    let (addr, server) = rpc::serve(devnet.clone(), "127.0.0.1:0".parse()?).await.context("serving JSON-RPC")?;
     let owner = account(0)?;
     let p = provider(addr, owner.clone())?;
     let artifacts = Artifacts::of_this_workspace();
@@ -61,7 +72,7 @@ async fn start(with_hub: bool) -> Result<Network> {
     } else {
         deploy_foundation(&p, owner.address(), &artifacts).await?
     };
-    Ok(Network { addr, _server: server, poco })
+    Ok(Network { addr, _server: server, poco, devnet })
 }
 
 /// Address of the `index`-th dev account.
