@@ -42,6 +42,12 @@ fn split<'a>(amount: &'a str, unit: Option<&'a str>) -> (&'a str, Option<&'a str
 }
 
 fn parse(number: &str, decimals: u8) -> Result<U256> {
+    // alloy truncates extra decimals; an amount finer than the unit is a mistake.
+    if let Some((_, fraction)) = number.split_once('.') {
+        if fraction.trim_end_matches('0').len() > usize::from(decimals) {
+            bail!("`{number}` has more than {decimals} decimals for its unit");
+        }
+    }
     let value = parse_units(number, decimals)
         .with_context(|| format!("`{number}` is not an amount (with at most {decimals} decimals)"))?;
     let value: U256 = value.into();

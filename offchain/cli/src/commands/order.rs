@@ -19,6 +19,7 @@ use poco_client::{
     bindings::{IApp, IHub},
     orders::{random_salt, sign_order, OrderKind, OrderSigner, OrdersFile, PocoOrder},
 };
+use poco_core::stakes;
 use poco_core::orders::{
     computeDealVolumeCall, matchOrdersCall, sponsorMatchOrdersCall, AppOrder, DatasetOrder, RequestOrder,
     WorkerpoolOrder,
@@ -429,8 +430,12 @@ pub(crate) async fn fill(session: &Session, file: &OrdersFile, sponsor: bool) ->
     };
     let volume = view(session, hub, "computeDealVolume", volume_call.abi_encode()).await?;
     let volume = computeDealVolumeCall::abi_decode_returns(&volume).context("decoding computeDealVolume")?;
-    let price = app.appprice + dataset.datasetprice + pool.workerpoolprice;
-    let cost = price.saturating_mul(volume);
+    // What the match locks (poco-core's rules): the payer's price of the deal, and the
+    // workerpool owner's stake on it.
+    let rule = |e| anyhow::anyhow!("the orders' prices overflow: {e:?}");
+    let price = stakes::task_price(&app.appprice, &dataset.datasetprice, &pool.workerpoolprice).map_err(rule)?;
+    let cost =
+        stakes::deal_sponsor_lock(&app.appprice, &dataset.datasetprice, &pool.workerpoolprice, &volume).map_err(rule)?;
     let payer = if sponsor { session.sender()? } else { request.requester };
     let (stake, _) = account_of(session, payer).await?;
     if stake < cost {
@@ -441,6 +446,23 @@ pub(crate) async fn fill(session: &Session, file: &OrdersFile, sponsor: bool) ->
             format_rlc(price),
             format_rlc(stake)
         );
+    }
+    let pool_lock = stakes::deal_workerpool_lock(&pool.workerpoolprice, &volume).map_err(rule)?;
+    if !pool_lock.is_zero() {
+        let pool_owner = IApp::new(pool.workerpool, &session.provider)
+            .owner()
+            .call()
+            .await
+            .map_err(|e| explain_call("reading the workerpool's owner", &e))?;
+        let (pool_stake, _) = account_of(session, pool_owner).await?;
+        if pool_stake < pool_lock {
+            bail!(
+                "not enough stake on the workerpool's side: the match locks {} of its owner {pool_owner}, who has {} free; \
+                 the workerpool owner must `poco account deposit` first",
+                format_rlc(pool_lock),
+                format_rlc(pool_stake)
+            );
+        }
     }
     let calldata = if sponsor {
         sponsorMatchOrdersCall { _0: app, _1: dataset, _2: pool, _3: request }.abi_encode()
