@@ -14,15 +14,7 @@ use poco_client::{bindings::ITaskViews, pool_api::ResultLink};
 use poco_core::ids::task_id;
 use poco_e2e::lifecycle::worker;
 use poco_scheduler::engine::{contribution_status, task_status};
-use support::{delta, run_workers, terms, Behaviour, World};
-
-async fn accounts(world: &World, who: &[Address]) -> Result<Vec<(u128, u128)>> {
-    let mut out = Vec::new();
-    for w in who {
-        out.push(world.account(*w).await?);
-    }
-    Ok(out)
-}
+use support::{accounts, delta, run_workers, terms, Behaviour, World};
 
 async fn contribution(world: &World, task: alloy::primitives::B256, w: Address) -> Result<u8> {
     Ok(ITaskViews::new(world.net.poco.hub, &world.owner).viewContribution(task, w).call().await?.status)

@@ -422,3 +422,12 @@ pub fn terms(trust: u64, volume: u64) -> DealTerms {
 pub fn delta(before: (u128, u128), after: (u128, u128)) -> (i128, i128) {
     (after.0 as i128 - before.0 as i128, after.1 as i128 - before.1 as i128)
 }
+
+/// `(balance, locked)` of each of `who`.
+pub async fn accounts(world: &World, who: &[Address]) -> Result<Vec<(u128, u128)>> {
+    let mut out = Vec::new();
+    for w in who {
+        out.push(world.account(*w).await?);
+    }
+    Ok(out)
+}
