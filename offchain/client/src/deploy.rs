@@ -1,46 +1,52 @@
 //! Deploys the whole protocol on a Stylus chain, in PoCo's order (`deploy/0_deploy.ts`):
-//! RLC, the three entry programs and their registries, the hub facets and router, the
-//! diamond cut, `configure` ("Staked RLC" / "SRLC" / 9) and the five default categories.
+//! RLC, the three entry programs and their registries (initialized, base URIs set), the hub
+//! facets and router, one diamond cut, `configure` ("Staked RLC" / "SRLC" / 9) and the five
+//! default categories.
 //!
-//! Stylus constructors are called right after activation, in their own transactions — fine
-//! on a private devnet. On a public chain they must run atomically with the deployment
-//! (Arbitrum's `StylusDeployer`), or someone could front-run them.
+//! Every program goes through Arbitrum's `StylusDeployer` ([`stylus_deployer`]): creation,
+//! activation and constructor in one transaction, so that on a public chain nobody can call a
+//! constructor before the deployer (the devnet has the deployer at the same address, so this
+//! path is the one the tests run). The pipeline ([`pipeline`]) is resumable and verifying: it
+//! writes a [`record`] after every transaction and, on a second run, verifies what is on chain
+//! and sends only what is missing. [`upgrade`] replaces changed facets with one `diamondCut`;
+//! [`activation`] reports programs whose activation expires soon and renews them.
+//!
+//! [`deploy_poco`] is the same pipeline with a record kept in memory (the tests' deployment).
+
+pub mod activation;
+pub mod pipeline;
+pub mod record;
+pub mod routing;
+pub mod stylus_deployer;
+pub mod upgrade;
 
 use std::collections::BTreeMap;
 
-use alloy::{
-    json_abi::JsonAbi,
-    primitives::{Address, Bytes, FixedBytes, U256},
-    providers::Provider,
-    sol,
-    sol_types::SolCall,
-};
-use anyhow::{bail, Context, Result};
-use poco_core::constants::{DEFAULT_CATEGORIES, ESCROW_TOKEN_NAME, ESCROW_TOKEN_SYMBOL};
+use alloy::{primitives::Address, providers::Provider};
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
 
-use crate::{
-    artifacts::Artifacts,
-    stylus::{constructor_calldata, deploy_program, transact},
-};
+pub use pipeline::{deploy, DeployOptions, DeployOutcome, StepOutcome};
+pub use record::{DeploymentRecord, RecordStore};
+pub use routing::facet_selectors;
+pub use upgrade::{upgrade, UpgradeOutcome};
 
-sol! {
-    /// The hub calls a deployment makes (checked against `abi/hub.json` by the tests).
-    interface IHubDeploy {
-        struct FacetCut { address facetAddress; uint8 action; bytes4[] functionSelectors; }
-        function diamondCut(FacetCut[] _diamondCut, address _init, bytes _calldata) external;
-        function configure(address token, string name, string symbol, uint8 decimals, address appregistry, address datasetregistry, address workerpoolregistry, address v3hub) external;
-        function createCategory(string name, string description, uint256 workClockTimeRef) external returns (uint256);
-    }
+use crate::artifacts::Artifacts;
 
-    /// The registry calls a deployment makes (checked against `abi/*-registry.json`).
-    interface IRegistryDeploy {
-        function initialize(address previous) external;
-        function setBaseURI(string baseURI) external;
-    }
+/// The revert data of a failed JSON-RPC call, if the node returned some.
+fn revert_data(e: &alloy::transports::TransportError) -> Option<alloy::primitives::Bytes> {
+    e.as_error_resp().and_then(|payload| payload.as_revert_data())
 }
 
-/// Addresses of a deployed protocol.
-#[derive(Debug, Clone, Default)]
+/// A revert as text: its reason string or panic when it has one (alloy's decoder), else
+/// its data in hex (the custom errors of the deployer and ArbWasm are matched where they are
+/// expected).
+fn revert_text(data: &[u8]) -> String {
+    alloy::sol_types::decode_revert_reason(data).unwrap_or_else(|| format!("revert data {}", alloy::hex::encode_prefixed(data)))
+}
+
+/// Addresses of a deployed protocol (the `"addresses"` of a deployment record).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PocoDeployment {
     /// RLC token.
     pub rlc: Address,
@@ -62,31 +68,12 @@ pub struct PocoDeployment {
     pub facets: BTreeMap<String, Address>,
 }
 
-/// Selector of `diamondCut`, served by the router's constructor.
-const DIAMOND_CUT: [u8; 4] = [0x1f, 0x93, 0x1c, 0x1c];
-/// Router keys of a facet's `fallback` and `receive` (PoCo's `utils/proxy-tools.ts`).
-const FALLBACK: [u8; 4] = [0xff; 4];
-const RECEIVE: [u8; 4] = [0x00; 4];
-
-/// The selectors a facet serves, from its exported ABI.
-pub fn facet_selectors(abi: &JsonAbi) -> Vec<FixedBytes<4>> {
-    let mut selectors: Vec<FixedBytes<4>> =
-        abi.functions().map(|f| f.selector()).filter(|s| s.0 != DIAMOND_CUT).collect();
-    if abi.fallback.is_some() {
-        selectors.push(FixedBytes(FALLBACK));
-    }
-    if abi.receive.is_some() {
-        selectors.push(FixedBytes(RECEIVE));
-    }
-    selectors
-}
-
 /// Deploys and wires the whole protocol; `owner` (the provider's sender) owns everything
-/// and receives RLC's initial supply.
+/// and receives RLC's initial supply. Run again by the same owner on the same chain, it
+/// verifies the deployment and returns the same addresses.
 pub async fn deploy_poco<P: Provider>(provider: &P, owner: Address, artifacts: &Artifacts) -> Result<PocoDeployment> {
-    let mut d = deploy_foundation(provider, owner, artifacts).await?;
-    deploy_hub(provider, owner, artifacts, &mut d).await?;
-    Ok(d)
+    let options = DeployOptions::new("in-memory", owner);
+    Ok(deploy(provider, artifacts, &options, &RecordStore::Memory).await?.record.addresses)
 }
 
 /// Deploys RLC, the three entry programs and their registries (initialized, base URIs set).
@@ -95,91 +82,33 @@ pub async fn deploy_foundation<P: Provider>(
     owner: Address,
     artifacts: &Artifacts,
 ) -> Result<PocoDeployment> {
-    let chain_id = provider.get_chain_id().await.context("eth_chainId")?;
-    let mut d = PocoDeployment { rlc: deploy_program(provider, "rlc", &artifacts.code("rlc")?).await?, ..Default::default() };
-    transact(provider, "RLC constructor", d.rlc, constructor_calldata(&(owner,))).await?;
-
-    d.app_master = deploy_program(provider, "app", &artifacts.code("app")?).await?;
-    d.dataset_master = deploy_program(provider, "dataset", &artifacts.code("dataset")?).await?;
-    d.workerpool_master = deploy_program(provider, "workerpool", &artifacts.code("workerpool")?).await?;
-    for (name, master, kind) in [
-        ("app-registry", d.app_master, "app"),
-        ("dataset-registry", d.dataset_master, "dataset"),
-        ("workerpool-registry", d.workerpool_master, "workerpool"),
-    ] {
-        let registry = deploy_program(provider, name, &artifacts.code(name)?).await?;
-        transact(provider, &format!("{name} constructor"), registry, constructor_calldata(&(owner, master))).await?;
-        let init = IRegistryDeploy::initializeCall { previous: Address::ZERO }.abi_encode();
-        transact(provider, &format!("{name} initialize"), registry, init.into()).await?;
-        let uri = format!("https://nfts-metadata.iex.ec/{kind}/{chain_id}/");
-        let set_uri = IRegistryDeploy::setBaseURICall { baseURI: uri }.abi_encode();
-        transact(provider, &format!("{name} setBaseURI"), registry, set_uri.into()).await?;
-        match kind {
-            "app" => d.app_registry = registry,
-            "dataset" => d.dataset_registry = registry,
-            _ => d.workerpool_registry = registry,
-        }
-    }
-    Ok(d)
+    let options = DeployOptions { hub: false, ..DeployOptions::new("in-memory", owner) };
+    Ok(deploy(provider, artifacts, &options, &RecordStore::Memory).await?.record.addresses)
 }
 
-/// Deploys the hub on top of a foundation: every facet of `abi/facet-*.json`, the router,
-/// one diamond cut with all their selectors, `configure` and the default categories.
+/// Deploys the hub on top of a foundation `d` that [`deploy_foundation`] made for `owner`:
+/// every facet of `abi/facet-*.json`, the router, one diamond cut with all their selectors,
+/// `configure` and the default categories.
 pub async fn deploy_hub<P: Provider>(
     provider: &P,
     owner: Address,
     artifacts: &Artifacts,
     d: &mut PocoDeployment,
 ) -> Result<()> {
-    let facets = artifacts.facets()?;
-    if !facets.iter().any(|f| f == "facet-diamond") {
-        bail!("abi/ has no facet-diamond.json: run `cargo xtask abi`");
+    let full = deploy_poco(provider, owner, artifacts).await?;
+    if (full.rlc, full.app_registry, full.dataset_registry, full.workerpool_registry)
+        != (d.rlc, d.app_registry, d.dataset_registry, d.workerpool_registry)
+    {
+        bail!("deploy_hub needs the foundation deploy_foundation made for the same owner");
     }
-    for facet in &facets {
-        let address = deploy_program(provider, facet, &artifacts.code(facet)?).await?;
-        d.facets.insert(facet.clone(), address);
-    }
-    d.hub = deploy_program(provider, "hub-router", &artifacts.code("hub-router")?).await?;
-    transact(provider, "hub constructor", d.hub, constructor_calldata(&(owner, d.facets["facet-diamond"]))).await?;
-
-    let cuts = facets
-        .iter()
-        .map(|f| {
-            Ok(IHubDeploy::FacetCut {
-                facetAddress: d.facets[f],
-                action: 0,
-                functionSelectors: facet_selectors(&artifacts.abi(f)?),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let cut = IHubDeploy::diamondCutCall { _diamondCut: cuts, _init: Address::ZERO, _calldata: Bytes::new() };
-    transact(provider, "diamondCut", d.hub, cut.abi_encode().into()).await?;
-
-    let configure = IHubDeploy::configureCall {
-        token: d.rlc,
-        name: ESCROW_TOKEN_NAME.into(),
-        symbol: ESCROW_TOKEN_SYMBOL.into(),
-        decimals: 9,
-        appregistry: d.app_registry,
-        datasetregistry: d.dataset_registry,
-        workerpoolregistry: d.workerpool_registry,
-        v3hub: Address::ZERO,
-    };
-    transact(provider, "configure", d.hub, configure.abi_encode().into()).await?;
-    for category in DEFAULT_CATEGORIES {
-        let call = IHubDeploy::createCategoryCall {
-            name: category.name.into(),
-            description: String::new(),
-            workClockTimeRef: U256::from(category.work_clock_time_ref),
-        };
-        transact(provider, &format!("createCategory {}", category.name), d.hub, call.abi_encode().into()).await?;
-    }
+    *d = full;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy::{json_abi::JsonAbi, primitives::FixedBytes, sol_types::SolCall};
 
     fn selectors_of(abi: &JsonAbi) -> Vec<FixedBytes<4>> {
         abi.functions().map(|f| f.selector()).collect()
@@ -192,37 +121,34 @@ mod tests {
         let artifacts = Artifacts::of_this_workspace();
         let hub = artifacts.abi("hub").expect("abi/hub.json");
         for selector in [
-            IHubDeploy::diamondCutCall::SELECTOR,
-            IHubDeploy::configureCall::SELECTOR,
-            IHubDeploy::createCategoryCall::SELECTOR,
+            routing::IHubDiamond::diamondCutCall::SELECTOR,
+            routing::IHubDiamond::facetsCall::SELECTOR,
+            routing::IHubDiamond::facetAddressCall::SELECTOR,
+            routing::IHubDiamond::ownerCall::SELECTOR,
+            pipeline::IHubConfig::configureCall::SELECTOR,
+            pipeline::IHubConfig::createCategoryCall::SELECTOR,
+            pipeline::IHubConfig::countCategoryCall::SELECTOR,
+            pipeline::IHubConfig::viewCategoryCall::SELECTOR,
+            pipeline::IHubConfig::tokenCall::SELECTOR,
+            pipeline::IHubConfig::appregistryCall::SELECTOR,
+            pipeline::IHubConfig::datasetregistryCall::SELECTOR,
+            pipeline::IHubConfig::workerpoolregistryCall::SELECTOR,
         ] {
             assert!(selectors_of(&hub).contains(&FixedBytes(selector)), "{selector:02x?}");
         }
         for registry in ["app-registry", "dataset-registry", "workerpool-registry"] {
             let abi = artifacts.abi(registry).expect("registry abi");
-            assert!(selectors_of(&abi).contains(&FixedBytes(IRegistryDeploy::initializeCall::SELECTOR)));
-            assert!(selectors_of(&abi).contains(&FixedBytes(IRegistryDeploy::setBaseURICall::SELECTOR)));
+            use pipeline::IRegistrySetup as R;
+            for selector in [
+                R::initializeCall::SELECTOR,
+                R::setBaseURICall::SELECTOR,
+                R::initializedCall::SELECTOR,
+                R::baseURICall::SELECTOR,
+                R::masterCall::SELECTOR,
+                R::ownerCall::SELECTOR,
+            ] {
+                assert!(selectors_of(&abi).contains(&FixedBytes(selector)), "{registry} {selector:02x?}");
+            }
         }
-    }
-
-    #[test]
-    fn facet_selectors_skip_diamond_cut_and_map_fallback_and_receive() {
-        let abi: JsonAbi = serde_json::from_str(
-            r#"[
-                {"type":"function","name":"diamondCut","stateMutability":"nonpayable","outputs":[],
-                 "inputs":[{"name":"c","type":"tuple[]","components":[{"name":"a","type":"address"},
-                 {"name":"b","type":"uint8"},{"name":"s","type":"bytes4[]"}]},
-                 {"name":"i","type":"address"},{"name":"d","type":"bytes"}]},
-                {"type":"function","name":"owner","stateMutability":"view","inputs":[],
-                 "outputs":[{"name":"","type":"address"}]},
-                {"type":"fallback","stateMutability":"payable"},
-                {"type":"receive","stateMutability":"payable"}
-            ]"#,
-        )
-        .expect("abi");
-        let selectors = facet_selectors(&abi);
-        assert_eq!(selectors.len(), 3);
-        assert!(selectors.contains(&FixedBytes(FALLBACK)) && selectors.contains(&FixedBytes(RECEIVE)));
-        assert!(!selectors.contains(&FixedBytes(DIAMOND_CUT)));
     }
 }
