@@ -7,11 +7,12 @@ use alloy::{
     primitives::{Address, Bytes, B256, U256},
     providers::{DynProvider, PendingTransactionBuilder, Provider},
     rpc::types::{TransactionReceipt, TransactionRequest},
-    signers::{local::PrivateKeySigner, SignerSync},
+    signers::local::PrivateKeySigner,
 };
 use anyhow::{ensure, Context, Result};
+use poco_client::orders::{sign_hash, sign_order, PocoOrder};
 use poco_core::{
-    eip712::{domain_separator, PocoStructHash},
+    eip712::domain_separator,
     orders::{matchOrdersCall, AppOrder, DatasetOrder, RequestOrder, WorkerpoolOrder},
 };
 
@@ -156,11 +157,19 @@ impl DealTerms {
     }
 }
 
-/// `signer`'s 65-byte ECDSA signature of `hash` (an order's EIP-712 typed-data hash).
+/// `signer`'s 65-byte ECDSA signature of `hash` (an order's EIP-712 typed-data hash), as
+/// `poco_client::orders::sign_hash` makes it.
 pub fn sign(signer: &PrivateKeySigner, hash: B256) -> Bytes {
     // A local key signs any 32-byte hash; failure would be a bug of the signer library.
     #[allow(clippy::expect_used)]
-    Bytes::from(signer.sign_hash_sync(&hash).expect("local signing").as_bytes().to_vec())
+    sign_hash(signer, hash).expect("local signing")
+}
+
+/// Signs `order` with poco-client's order signing (the CLI's).
+fn sign_with<O: PocoOrder>(order: &mut O, signer: &PrivateKeySigner, separator: &B256) {
+    // As `sign`: a local key signs any hash.
+    #[allow(clippy::expect_used)]
+    sign_order(order, signer, separator).expect("local signing");
 }
 
 /// The four orders of `terms`, each signed by its owner, as a `matchOrders` call.
@@ -177,11 +186,11 @@ pub fn signed_orders(actors: &Actors, assets: &Assets, chain_id: u64, hub: Addre
         salt: terms.salt,
         ..Default::default()
     };
-    app_order.sign = sign(&actors.app_dev, app_order.typed_data_hash(&separator));
+    sign_with(&mut app_order, &actors.app_dev, &separator);
     let mut dataset_order = DatasetOrder::default();
     if terms.with_dataset {
         dataset_order = DatasetOrder { dataset, datasetprice: dataset_price, volume, salt: terms.salt, ..Default::default() };
-        dataset_order.sign = sign(&actors.dataset_owner, dataset_order.typed_data_hash(&separator));
+        sign_with(&mut dataset_order, &actors.dataset_owner, &separator);
     }
     let mut pool_order = WorkerpoolOrder {
         workerpool: assets.pool,
@@ -193,7 +202,7 @@ pub fn signed_orders(actors: &Actors, assets: &Assets, chain_id: u64, hub: Addre
         salt: terms.salt,
         ..Default::default()
     };
-    pool_order.sign = sign(&actors.scheduler, pool_order.typed_data_hash(&separator));
+    sign_with(&mut pool_order, &actors.scheduler, &separator);
     let mut request = RequestOrder {
         app: assets.app,
         appmaxprice: U256::from(terms.app_price),
@@ -211,7 +220,7 @@ pub fn signed_orders(actors: &Actors, assets: &Assets, chain_id: u64, hub: Addre
         salt: terms.salt,
         ..Default::default()
     };
-    request.sign = sign(&actors.requester, request.typed_data_hash(&separator));
+    sign_with(&mut request, &actors.requester, &separator);
     matchOrdersCall { _0: app_order, _1: dataset_order, _2: pool_order, _3: request }
 }
 

@@ -171,8 +171,9 @@ pub fn record_addresses(path: &Path) -> Result<Option<ChainAddresses>> {
         let value = addresses.get(name).or_else(|| addresses.get(name.replace('_', "-")));
         match value {
             None | Some(serde_json::Value::Null) => Ok(None),
-            Some(v) => serde_json::from_value(v.clone())
-                .map(Some)
+            // A deployment interrupted before a contract existed records it as zero.
+            Some(v) => serde_json::from_value::<Address>(v.clone())
+                .map(|a| Some(a).filter(|a| !a.is_zero()))
                 .with_context(|| format!("{}: addresses.{name} is not an address", path.display())),
         }
     };
@@ -265,13 +266,13 @@ mod tests {
         assert_eq!(record_addresses(&path).unwrap(), None);
         fs::write(
             &path,
-            r#"{"addresses":{"hub":"0x0000000000000000000000000000000000000002","app_registry":"0x0000000000000000000000000000000000000003"}}"#,
+            r#"{"addresses":{"hub":"0x0000000000000000000000000000000000000002","app_registry":"0x0000000000000000000000000000000000000003","rlc":"0x0000000000000000000000000000000000000000"}}"#,
         )
         .unwrap();
         let got = record_addresses(&path).unwrap().unwrap();
         assert_eq!(got.hub, Some(Address::with_last_byte(2)));
         assert_eq!(got.app_registry, Some(Address::with_last_byte(3)));
-        assert_eq!(got.rlc, None);
+        assert_eq!(got.rlc, None, "zero is not deployed yet");
         let merged = ChainAddresses { rlc: Some(Address::with_last_byte(9)), ..Default::default() }.or(got);
         assert_eq!((merged.rlc, merged.hub), (Some(Address::with_last_byte(9)), Some(Address::with_last_byte(2))));
     }

@@ -41,7 +41,8 @@ pub(crate) enum OrderCommand {
     /// Writes order templates into the orders file (price 0, volume 1, no tag, no
     /// restriction) for the assets given, and a request order with --request.
     Init(InitArgs),
-    /// Signs orders of the file with the key (a fresh salt each time), in place.
+    /// Signs orders of the file with the key (a fresh salt each time), in place; without a
+    /// kind flag, those the key may sign (its assets' orders, its request).
     Sign(Select),
     /// Shows orders of the file: hash, volume, consumed and remaining on chain.
     Show(Select),
@@ -220,29 +221,51 @@ async fn check_signer<O: PocoOrder>(session: &Session, order: &O) -> Result<()> 
     Ok(())
 }
 
-/// Signs one order in place with a fresh salt; returns its hash.
-async fn sign_one<O: PocoOrder>(session: &Session, order: &mut O, separator: &B256) -> Result<B256> {
-    check_signer(session, order).await?;
+/// Signs one order in place with a fresh salt; returns its hash, or `None` when the key may
+/// not sign it and `only_own` says to skip such orders.
+async fn sign_one<O: PocoOrder>(session: &Session, order: &mut O, separator: &B256, only_own: bool) -> Result<Option<B256>> {
+    if let Err(e) = check_signer(session, order).await {
+        if only_own {
+            tracing::info!("skipping the {}: {e:#}", O::KIND);
+            return Ok(None);
+        }
+        return Err(e);
+    }
     *order.salt_mut() = random_salt();
-    sign_order(order, session.signer()?, separator)
+    sign_order(order, session.signer()?, separator).map(Some)
 }
 
 async fn sign(global: &Global, select: Select) -> Result<Report> {
     let session = Session::open(global).await?;
     let mut file = OrdersFile::load(&select.file)?;
     let kinds = select.kinds(&file)?;
+    // Without a kind flag, sign what the key may sign (each party signs its own orders).
+    let only_own = !(select.app || select.dataset || select.workerpool || select.request);
     let separator = session.domain_separator().await?;
     let mut signed = Vec::new();
     for kind in kinds {
         let hash = match kind {
-            OrderKind::App => sign_one(&session, file.apporder.as_mut().context("app order")?, &separator).await?,
-            OrderKind::Dataset => sign_one(&session, file.datasetorder.as_mut().context("dataset order")?, &separator).await?,
-            OrderKind::Workerpool => {
-                sign_one(&session, file.workerpoolorder.as_mut().context("workerpool order")?, &separator).await?
+            OrderKind::App => sign_one(&session, file.apporder.as_mut().context("app order")?, &separator, only_own).await?,
+            OrderKind::Dataset => {
+                sign_one(&session, file.datasetorder.as_mut().context("dataset order")?, &separator, only_own).await?
             }
-            OrderKind::Request => sign_one(&session, file.requestorder.as_mut().context("request order")?, &separator).await?,
+            OrderKind::Workerpool => {
+                sign_one(&session, file.workerpoolorder.as_mut().context("workerpool order")?, &separator, only_own).await?
+            }
+            OrderKind::Request => {
+                sign_one(&session, file.requestorder.as_mut().context("request order")?, &separator, only_own).await?
+            }
         };
-        signed.push((kind, hash));
+        if let Some(hash) = hash {
+            signed.push((kind, hash));
+        }
+    }
+    if signed.is_empty() {
+        bail!(
+            "the key {} may sign no order of {} (each is its asset owner's, or its requester's)",
+            session.sender()?,
+            select.file.display()
+        );
     }
     file.save(&select.file)?;
     Ok(Report::new(
