@@ -16,6 +16,7 @@ mod task;
 mod wallet;
 // Operators' command groups (other modules of this crate): add `mod deploy;` etc. here.
 mod deploy;
+mod scheduler;
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -60,6 +61,9 @@ pub(crate) enum Command {
     Deploy(deploy::DeployArgs),
     /// Replaces the hub facets whose code changed, with one diamondCut.
     Upgrade(deploy::UpgradeArgs),
+    /// The workerpool's scheduler: `run` until Ctrl-C.
+    #[command(subcommand)]
+    Scheduler(scheduler::SchedulerCommand),
 }
 
 /// Runs `command`.
@@ -78,5 +82,6 @@ pub(crate) async fn run(command: Command, global: &Global) -> Result<Report> {
         // Operators' commands: one arm each here.
         Command::Deploy(c) => c.run(global).await,
         Command::Upgrade(c) => c.run(global).await,
+        Command::Scheduler(c) => c.run(global).await,
     }
 }
