@@ -9,10 +9,10 @@ use alloy::{
     sol_types::SolCall,
 };
 use anyhow::{Context, Result};
-use poco_client::bindings::{IAppRegistry, IDatasetRegistry, IEscrow, IRlc, IWorkerpoolRegistry};
+use poco_client::bindings::{IAppRegistry, IDatasetRegistry, IEscrow, IHub, IRlc, IWorkerpoolRegistry};
 use poco_core::{
     eip712::{domain_separator, PocoStructHash},
-    ids::task_id,
+    ids::{deal_id, task_id},
     orders::{
         manageAppOrderCall, manageDatasetOrderCall, manageRequestOrderCall, manageWorkerpoolOrderCall, matchOrdersCall,
         sponsorMatchOrdersCall, AppOrder, AppOrderOperation, DatasetOrder, DatasetOrderOperation, RequestOrder,
@@ -727,6 +727,14 @@ impl World {
 
     fn match_terms(&mut self, terms: &Terms, sender: u32, sponsored: bool) -> Result<()> {
         let (name, sender) = if sponsored { ("sponsorMatchOrders", actor::SPONSOR) } else { ("matchOrders", sender) };
+        // The deal id binds the request's hash and its consumed volume: map the two
+        // would-be ids before the step, so that return data and events compare.
+        let request = self.order_hashes_of(terms).get(3).copied().context("request hash")?;
+        let from = self.addr(sender);
+        let [cs, co] = [SOL, OURS].map(|s| Call { from, to: self.hub(s), data: IHub::viewConsumedCall { id: request[s] }.abi_encode().into() });
+        let consumed = self.pair.call_each(cs, co)?.map(|c| U256::from_be_slice(c.get(..32).unwrap_or_default()));
+        let ids = [deal_id(&request[SOL], &consumed[SOL]), deal_id(&request[OURS], &consumed[OURS])];
+        self.pair.map.add(format!("deal {}", self.deals.len()), ids[SOL], ids[OURS]);
         let out = self.both(name, sender, |w, s| w.hub(s), |w, s| {
             let o = w.orders(terms, s);
             if sponsored {
@@ -736,9 +744,6 @@ impl World {
             }
         })?;
         if out[SOL].success {
-            let id = |o: &Outcome| o.output.get(..32).map(B256::from_slice).context("matchOrders returns the deal id");
-            let ids = [id(&out[SOL])?, id(&out[OURS])?];
-            self.pair.map.add(format!("deal {}", self.deals.len()), ids[SOL], ids[OURS]);
             let pool = self.asset(Kind::Workerpool, terms.pool).context("a deal has a workerpool")?;
             let volume = terms.volumes.iter().copied().min().unwrap_or(0);
             self.deals.push(DealRef { id: ids, volume, pool });

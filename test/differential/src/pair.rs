@@ -67,6 +67,24 @@ pub struct Tally {
     pub views: u64,
     /// Steps where a named exception excused a difference, by exception.
     pub excused: BTreeMap<&'static str, u64>,
+    /// Refusals by action and revert reason (as the Solidity side gave it).
+    pub refusals: BTreeMap<String, u64>,
+}
+
+/// A revert's reason for tallies: the `Error(string)` text, `Panic(code)`, a custom error's
+/// selector, or "bare".
+pub fn reason(output: &[u8]) -> String {
+    use alloy::sol_types::{Panic, Revert, SolError};
+    if output.is_empty() {
+        return "bare".into();
+    }
+    if let Ok(r) = Revert::abi_decode(output) {
+        return r.reason;
+    }
+    if let Ok(p) = Panic::abi_decode(output) {
+        return format!("Panic({})", p.code);
+    }
+    format!("0x{}", hex::encode(output.get(..4).unwrap_or(output)))
 }
 
 /// Both deployments, the mapping between them, and the clock.
@@ -183,6 +201,7 @@ impl Pair {
             entry.0 += 1;
         } else {
             entry.1 += 1;
+            *self.tally.refusals.entry(format!("{action}: {}", reason(&s.output))).or_default() += 1;
         }
         Ok((s, o))
     }

@@ -17,7 +17,7 @@ use poco_differential::{
 use proptest::{prelude::*, test_runner::TestRunner};
 
 /// Cases per run unless `POCO_DIFF_CASES` says otherwise.
-const DEFAULT_CASES: u32 = 6;
+const DEFAULT_CASES: u32 = 32;
 /// Longest sequence unless `POCO_DIFF_STEPS` says otherwise.
 const DEFAULT_STEPS: usize = 24;
 
@@ -48,28 +48,67 @@ fn sig() -> impl Strategy<Value = Sig> {
     ]
 }
 
-/// Dataset tags avoid the TEE framework bits 1–3: 6.2.0 ignores them in dataset tags,
-/// 6.1.0 (the oracle) does not (README, "Differential testing").
+/// A tag byte: none, TEE (bit 0), TEE with a framework bit, or a plain bit.
 fn tag() -> impl Strategy<Value = u8> {
     prop_oneof![6 => Just(0u8), 1 => Just(1u8), 1 => Just(0x03u8), 1 => Just(0x10u8)]
 }
 
+/// Tags of a deal that can match: the workerpool offers every bit the app, dataset and
+/// request carry.
+fn tags() -> impl Strategy<Value = [u8; 4]> {
+    (tag(), prop_oneof![5 => Just(0u8), 1 => Just(1u8)], tag(), tag(), tag())
+        .prop_map(|(app, dataset, request, extra, _)| {
+            // A TEE deal (bit 0) needs a TEE app (PoCo's check 0x07).
+            let app = app | ((dataset | request) & 0x01);
+            [app, dataset, app | dataset | request | extra, request]
+        })
+}
+
+/// One thing that makes a match fail (or changes how it is paid for): each maps to a
+/// check of PoCo's `matchOrders`.
+#[derive(Clone, Debug)]
+enum Flaw {
+    CategoryMismatch,
+    UnknownCategory,
+    PoolTrustTooLow,
+    TagNotOffered(u8),
+    PriceAboveMax(usize),
+    ZeroVolume(usize),
+    BadSignature(usize, Sig),
+    RequesterRestricted(u32),
+    PoolRestricted(usize),
+    FreeRequesterRestriction,
+}
+
+fn flaw() -> impl Strategy<Value = Flaw> {
+    prop_oneof![
+        1 => Just(Flaw::CategoryMismatch),
+        1 => Just(Flaw::UnknownCategory),
+        1 => Just(Flaw::PoolTrustTooLow),
+        1 => (0..4u8).prop_map(Flaw::TagNotOffered),
+        1 => (0..3usize).prop_map(Flaw::PriceAboveMax),
+        1 => (0..4usize).prop_map(Flaw::ZeroVolume),
+        3 => (0..4usize, sig()).prop_map(|(i, s)| Flaw::BadSignature(i, s)),
+        1 => who().prop_map(Flaw::RequesterRestricted),
+        1 => (0..3usize).prop_map(Flaw::PoolRestricted),
+        1 => Just(Flaw::FreeRequesterRestriction),
+    ]
+}
+
+/// Orders that match unless a flaw is drawn (a third of the time).
 fn terms() -> impl Strategy<Value = Terms> {
     (
         (0..3usize, prop::option::weighted(0.6, 0..3usize), 0..3usize),
         (prop::array::uniform3(0..4u64), prop::array::uniform3(prop_oneof![4 => Just(0u64), 1 => 1..3u64])),
-        prop_oneof![4 => Just([3u64, 3, 3, 3]), 1 => prop::array::uniform4(0..4u64)],
-        (0..4u64, prop_oneof![3 => Just(None), 1 => (0..4u64).prop_map(Some)]),
-        prop_oneof![6 => Just([0u64, 0]), 1 => Just([1, 1]), 1 => Just([0, 1]), 1 => Just([7, 7])],
-        (tag(), prop_oneof![5 => Just(0u8), 1 => Just(1u8)], tag(), tag()),
-        (prop_oneof![4 => Just(actor::REQUESTER), 1 => Just(actor::SPONSOR)], prop::option::weighted(0.15, who())),
-        (prop::option::weighted(0.15, 0..3usize), 0..3u8, prop::array::uniform4(sig())),
+        prop_oneof![4 => Just([3u64, 3, 3, 3]), 1 => prop::array::uniform4(1..4u64)],
+        (0..4u64, prop_oneof![6 => Just(0u64), 1 => Just(1u64)]),
+        tags(),
+        (prop_oneof![4 => Just(actor::REQUESTER), 1 => Just(actor::SPONSOR)], 0..3u8),
+        prop::array::uniform4(prop_oneof![4 => Just(Sig::Full), 1 => Just(Sig::Compact)]),
+        prop::option::weighted(0.35, flaw()),
     )
-        .prop_map(|((app, dataset, pool), (prices, slack), volumes, (trust, pool_trust), categories, tags, who, rest)| {
-            let (app_tag, dataset_tag, pool_tag, request_tag) = tags;
-            let (requester, requester_restrict) = who;
-            let (pool_restrict, salt, sigs) = rest;
-            Terms {
+        .prop_map(|((app, dataset, pool), (prices, slack), volumes, (trust, category), tags, (requester, salt), sigs, flaw)| {
+            let mut t = Terms {
                 app,
                 dataset,
                 pool,
@@ -77,15 +116,39 @@ fn terms() -> impl Strategy<Value = Terms> {
                 slack,
                 volumes,
                 trust,
-                pool_trust: pool_trust.unwrap_or(trust),
-                categories,
-                tags: [app_tag, dataset_tag & !0x0e, pool_tag | request_tag, request_tag],
+                pool_trust: trust,
+                categories: [category, category],
+                tags,
                 requester,
-                requester_restrict,
-                pool_restrict,
+                requester_restrict: None,
+                pool_restrict: None,
                 salt,
                 sigs,
+            };
+            match flaw {
+                None => {}
+                Some(Flaw::CategoryMismatch) => t.categories[1] = 1 - category,
+                Some(Flaw::UnknownCategory) => t.categories = [5, 5],
+                Some(Flaw::PoolTrustTooLow) => {
+                    t.trust = t.trust.max(1);
+                    t.pool_trust = t.trust - 1;
+                }
+                Some(Flaw::TagNotOffered(i)) => {
+                    let bit = [0x01u8, 0x02, 0x10, 0x20][usize::from(i)];
+                    t.tags[3] |= bit;
+                    t.tags[2] &= !bit;
+                }
+                Some(Flaw::PriceAboveMax(i)) => t.prices[i] += 1 + t.slack[i],
+                Some(Flaw::ZeroVolume(i)) => t.volumes[i] = 0,
+                Some(Flaw::BadSignature(i, s)) => t.sigs[i] = s,
+                Some(Flaw::RequesterRestricted(who)) => t.requester_restrict = Some(who),
+                Some(Flaw::PoolRestricted(p)) => t.pool_restrict = Some(p),
+                Some(Flaw::FreeRequesterRestriction) => t.requester_restrict = Some(requester),
             }
+            // Dataset tags never carry the TEE framework bits 1-3: 6.2.0 ignores them there,
+            // 6.1.0 (the oracle) does not (README, "Differential testing").
+            t.tags[1] &= !0x0e;
+            t
         })
 }
 
@@ -145,6 +208,9 @@ fn our_hub_behaves_as_solidity_poco() {
     );
     for (action, (ok, refused)) in &w.pair.tally.actions {
         eprintln!("  {action:<24} {ok:>5} succeeded on both, {refused:>5} refused on both");
+    }
+    for (why, n) in &w.pair.tally.refusals {
+        eprintln!("  refused: {why:<60} {n:>5}");
     }
     for (name, n) in &w.pair.tally.excused {
         eprintln!("  excused by {name}: {n}");
