@@ -21,7 +21,7 @@ use poco_core::{
 };
 use poco_devnet::DEVNODE_CHAIN_ID;
 use poco_e2e::{
-    bindings::IPoco2,
+    bindings::{IPoco2, ITaskViews},
     lifecycle::{authorize, digest, no_enclave_sign, Vote, REFERENCE_RESULTS},
     market::sign,
 };
@@ -206,6 +206,11 @@ pub enum Op {
     Claim { task: usize },
     /// Time passes before the next transaction.
     Wait { seconds: u64 },
+    /// The next sensible step of a task's lifecycle, read from the Solidity side's views
+    /// (contribute, reveal, finalize, reopen, claim after the deadline, initialize the next
+    /// task): random operations are mostly refused once a task has moved on, this carries
+    /// lifecycles to their end. Both sides still decide, and are compared, as for any action.
+    Progress { pick: usize },
 }
 
 impl Op {
@@ -232,6 +237,7 @@ impl Op {
             Op::ContributeAndFinalize { .. } => "contributeAndFinalize",
             Op::Claim { .. } => "claim",
             Op::Wait { .. } => "wait",
+            Op::Progress { .. } => "progress",
         }
     }
 }
@@ -510,8 +516,78 @@ impl World {
                 self.both(name, actor::REQUESTER, hub, |_, s| IPoco2::claimCall { taskId: t.id[s] }.abi_encode().into())?;
             }
             Op::Wait { seconds } => self.pair.wait(seconds),
+            Op::Progress { pick } => self.progress(pick)?,
         }
         Ok(())
+    }
+
+    /// A view of the Solidity deployment, decoded (to choose an action, not to compare).
+    fn solidity_view<C: SolCall>(&self, call: &C) -> Result<C::Return> {
+        let out = self.pair.call_solidity(Call { from: Address::ZERO, to: self.hub(SOL), data: call.abi_encode().into() })?;
+        C::abi_decode_returns(&out).context("decoding a Solidity view")
+    }
+
+    /// See [`Op::Progress`].
+    fn progress(&mut self, pick: usize) -> Result<()> {
+        let Some((t, scheduler)) = self.pick_task(pick) else {
+            if self.deals.is_empty() {
+                return Ok(());
+            }
+            let deal = self.deals.get(pick % self.deals.len()).cloned().context("deal")?;
+            let scheduler = self.assets.get(deal.pool).map_or(actor::SCHEDULER, |a| a.owner);
+            return self.apply(&Op::Initialize { deal: pick, idx: pick as u64 % deal.volume.max(1), sender: scheduler });
+        };
+        let task = pick % self.tasks.len();
+        let view = self.solidity_view(&ITaskViews::viewTaskCall { id: t.id[SOL] })?;
+        let now = U256::from(self.pair.now()? + 1);
+        let workers: Vec<u32> = (0..actor::WORKERS).map(|k| actor::FIRST_WORKER + k).collect();
+        let worker_index = |w: u32| w - actor::FIRST_WORKER;
+        let wait_past = |w: &mut Self, deadline: U256| {
+            if deadline >= now {
+                w.pair.wait(u64::try_from(deadline - now).unwrap_or(0) + 1);
+            }
+        };
+        match view.status {
+            1 if now >= view.contributionDeadline => {
+                wait_past(self, view.finalDeadline);
+                self.apply(&Op::Claim { task })
+            }
+            1 => {
+                let fresh = workers.iter().copied().find(|w| !view.contributors.contains(&self.addr(*w)));
+                match fresh {
+                    Some(w) => {
+                        let answer = u8::from(pick % 4 == 3);
+                        self.apply(&Op::Contribute { task, worker: worker_index(w), answer, authorized: true })
+                    }
+                    None => {
+                        wait_past(self, view.finalDeadline);
+                        self.apply(&Op::Claim { task })
+                    }
+                }
+            }
+            2 => {
+                let mut unrevealed = None;
+                for w in &workers {
+                    let c = self.solidity_view(&ITaskViews::viewContributionCall { _taskid: t.id[SOL], _worker: self.addr(*w) })?;
+                    if c.status == 1 && c.resultHash == view.consensusValue {
+                        unrevealed = Some(*w);
+                        break;
+                    }
+                }
+                match unrevealed {
+                    Some(w) if now < view.revealDeadline && pick % 5 != 4 => self.apply(&Op::Reveal { task, worker: worker_index(w) }),
+                    _ if view.revealCounter > U256::ZERO => self.apply(&Op::Finalize { task, by_scheduler: true }),
+                    _ => {
+                        wait_past(self, view.revealDeadline);
+                        self.apply(&Op::Reopen { task, by_scheduler: true })
+                    }
+                }
+            }
+            _ => {
+                let volume = self.deals.get(t.deal).map_or(1, |d| d.volume.max(1));
+                self.apply(&Op::Initialize { deal: t.deal, idx: (t.idx + 1) % volume, sender: scheduler })
+            }
+        }
     }
 
     fn pick_deal(&self, pick: usize) -> Option<DealRef> {

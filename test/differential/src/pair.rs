@@ -226,16 +226,12 @@ impl Pair {
     /// Calls a view on each side without comparing: for values that differ by
     /// construction (a registry's prediction of an entry's address), to map them.
     pub fn call_each(&self, sol: Call, ours: Call) -> Result<[Bytes; 2]> {
-        let run = |c: &Chain, call: Call| -> Result<Bytes> {
-            let o = c.devnet.run_blocking(move |d| {
-                d.call(&TxRequest { from: call.from, to: Some(call.to), data: call.data, ..Default::default() })
-            })??;
-            if !o.success {
-                bail!("call reverted: {}", hex::encode_prefixed(&o.output));
-            }
-            Ok(o.output)
-        };
-        Ok([run(&self.sol, sol)?, run(&self.ours, ours)?])
+        Ok([call_on(&self.sol, sol)?, call_on(&self.ours, ours)?])
+    }
+
+    /// Calls a view of the Solidity deployment only (to choose an action, not to compare).
+    pub fn call_solidity(&self, call: Call) -> Result<Bytes> {
+        call_on(&self.sol, call)
     }
 
     /// The first difference between two outcomes, our side mapped.
@@ -286,6 +282,15 @@ impl Pair {
         }
         s
     }
+}
+
+/// An `eth_call` on one chain that must succeed.
+fn call_on(c: &Chain, call: Call) -> Result<Bytes> {
+    let o = c.devnet.run_blocking(move |d| d.call(&TxRequest { from: call.from, to: Some(call.to), data: call.data, ..Default::default() }))??;
+    if !o.success {
+        bail!("call reverted: {}", hex::encode_prefixed(&o.output));
+    }
+    Ok(o.output)
 }
 
 /// A 32-byte word as a `U256` (views that return one number).

@@ -176,6 +176,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..8usize, 0..4u32, prop_oneof![4 => Just(0u8), 1 => Just(1u8)]).prop_map(|(task, worker, answer)| Op::ContributeAndFinalize { task, worker, answer }),
         2 => (0..8usize).prop_map(|task| Op::Claim { task }),
         3 => prop_oneof![3 => 1..700u64, 1 => 700..4_000u64].prop_map(|seconds| Op::Wait { seconds }),
+        14 => (0..64usize).prop_map(|pick| Op::Progress { pick }),
     ]
 }
 
