@@ -178,15 +178,42 @@ fn providers_and_a_requester_make_and_follow_a_deal() {
     assert!(refill.contains("request order") && refill.contains("fully consumed"), "{refill}");
 
     // A cancelled order cannot be filled, and the error says why.
-    for (key, flag) in [(&app_dev, "--app"), (&dataset_owner, "--dataset"), (&scheduler, "--workerpool"), (&requester, "--request")] {
+    for (key, flag) in [(&app_dev, "--app"), (&dataset_owner, "--dataset"), (&scheduler, "--workerpool")] {
         poco.json(Some(key), &["order", "sign", flag, "--file", &orders]);
     }
+    // Without a kind flag, a party signs what it may sign: the requester, its request only.
+    let own = poco.json(Some(&requester), &["order", "sign", "--file", &orders]);
+    assert_eq!(own["signed"].as_array().unwrap().len(), 1, "{own}");
+    assert_eq!(text(&own["signed"][0], "kind"), "requestorder");
     let cancelled = poco.json(Some(&app_dev), &["order", "cancel", "--app", "--file", &orders]);
     assert_eq!(text(&cancelled[0], "action"), "cancelled");
     let refused = poco.fails(Some(&requester), &["order", "fill", "--file", &orders]);
     assert!(refused.contains("app order") && refused.contains("cancelled or fully consumed"), "{refused}");
     let twice = poco.fails(Some(&app_dev), &["order", "cancel", "--app", "--file", &orders]);
     assert!(twice.contains("already cancelled"), "{twice}");
+
+    // A sponsor pays for someone else's request (`sponsorMatchOrders`).
+    poco.json(Some(&app_dev), &["order", "sign", "--app", "--file", &orders]);
+    poco.json(Some(&owner), &["account", "deposit", "100"]);
+    let sponsored = poco.json(Some(&owner), &["order", "fill", "--sponsor", "--file", &orders]);
+    let sponsored_deal = poco.json(None, &["deal", "show", text(&sponsored, "dealid")]);
+    assert_eq!(address(&sponsored_deal, "sponsor"), owner.address());
+    assert_eq!(address(&sponsored_deal, "requester"), requester.address());
+    let owner_account = poco.json(Some(&owner), &["account", "show"]);
+    assert_eq!((text(&owner_account, "stake"), text(&owner_account, "locked")), ("90", "10"));
+    poco.json(Some(&requester), &["account", "withdraw", "5"]);
+    assert_eq!(text(&poco.json(Some(&requester), &["account", "show"]), "stake"), "85");
+
+    // A chain file of the user's names the hub: no --hub needed.
+    let chains = poco.file("chains.toml");
+    std::fs::write(&chains, format!("[local]\nrpc = \"{}\"\nchain-id = 412346\nhub = \"{}\"\n", poco.rpc, poco.hub)).unwrap();
+    let from_file = Command::cargo_bin("poco")
+        .unwrap()
+        .args(["--json", "--chain", "local", "--chain-file", &chains, "category", "count"])
+        .output()
+        .unwrap();
+    assert!(from_file.status.success(), "{}", String::from_utf8_lossy(&from_file.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&from_file.stdout).unwrap()["count"], "5");
 
     // Categories.
     assert_eq!(text(&poco.json(None, &["category", "count"]), "count"), "5");
@@ -217,6 +244,38 @@ fn providers_and_a_requester_make_and_follow_a_deal() {
     assert_eq!(text(&ran["tasks"][0], "status"), "COMPLETED", "{ran}");
     assert_eq!(text(&ran["tasks"][0], "results"), results);
     assert_eq!(text(&poco.json(None, &["task", "show", text(&ran["tasks"][0], "taskid")]), "status"), "COMPLETED");
+
+    // The app changes hands.
+    poco.json(Some(&app_dev), &["app", "transfer", &app, "--to", &requester.address().to_string()]);
+    assert_eq!(address(&poco.json(None, &["app", "show", &app]), "owner"), requester.address());
+    let not_yours = poco.fails(Some(&app_dev), &["app", "transfer", &app, "--to", &app_dev.address().to_string()]);
+    assert!(not_yours.contains("belongs to"), "{not_yours}");
+
+    // Past the final deadline, the first deal's task (never initialized) shows TIMEOUT and
+    // its claim refunds the requester.
+    let later = runtime.block_on(async {
+        let p = ProviderBuilder::new().connect_http(poco.rpc.parse().unwrap());
+        let now = poco_client::tasks::chain_time(&p).await.unwrap();
+        let later = now + U256::from(100_000);
+        let () = p.raw_request("evm_setNextBlockTimestamp".into(), (later.to::<u64>(),)).await.unwrap();
+        later
+    });
+    poco.json(Some(&owner), &["wallet", "send-eth", "1", "--to", &requester.address().to_string()]);
+    assert!(later > U256::ZERO);
+    // `deal show` knows the deal's deadline; `task show` of a task never initialized does not.
+    assert_eq!(text(&poco.json(None, &["deal", "show", &dealid])["tasks"][0], "status"), "TIMEOUT");
+    assert_eq!(text(&poco.json(None, &["task", "show", &task]), "status"), "UNSET");
+    let locked_before = poco.json(Some(&requester), &["account", "show"]);
+    assert_eq!(text(&locked_before, "locked"), "10");
+    let claimed = poco.json(Some(&owner), &["deal", "claim", &dealid]);
+    assert_eq!(claimed["claimed"].as_array().unwrap().len(), 1, "{claimed}");
+    assert_eq!(text(&poco.json(None, &["task", "show", &task]), "status"), "FAILED");
+    let refunded = poco.json(Some(&requester), &["account", "show"]);
+    // 85 after the withdrawal, 8 paid for the app run's task (app 3 + workerpool 5), the
+    // first deal's 10 back.
+    assert_eq!((text(&refunded, "stake"), text(&refunded, "locked")), ("87", "0"));
+    let nothing = poco.fails(Some(&owner), &["deal", "claim", &dealid]);
+    assert!(nothing.contains("nothing to claim"), "{nothing}");
 }
 
 /// Plays scheduler and worker for the next deal of `pool`: initialize, contribute, reveal,
