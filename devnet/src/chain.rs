@@ -108,6 +108,14 @@ impl TxRecord {
     /// storage writes earn (capped at a fifth, EIP-3529). EVM frames (minimal proxies) are
     /// not counted: their work is a choice of this implementation.
     pub fn physical_floor(&self) -> u64 {
+        let split = &self.outcome.stylus;
+        let before_refund = self.intrinsic_gas() + split.storage + split.logs + split.accesses;
+        before_refund - self.outcome.refunded.min(before_refund / 5)
+    }
+
+    /// Intrinsic gas (Cancun): 21,000, calldata at 4/16 gas per zero/non-zero byte, the
+    /// access list, a create's base and init-code words.
+    pub fn intrinsic_gas(&self) -> u64 {
         use alloy_consensus::Transaction as _;
         let input = self.envelope.input();
         let zeros = input.iter().filter(|b| **b == 0).count() as u64;
@@ -118,9 +126,7 @@ impl TxRecord {
         if self.envelope.kind().is_create() {
             intrinsic += 32_000 + 2 * (input.len() as u64).div_ceil(32);
         }
-        let split = &self.outcome.stylus;
-        let before_refund = intrinsic + split.storage + split.logs + split.accesses;
-        before_refund - self.outcome.refunded.min(before_refund / 5)
+        intrinsic
     }
 
     /// Transaction hash.

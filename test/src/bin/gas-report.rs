@@ -98,6 +98,20 @@ struct Measured {
     /// Program entries (init gas and initial memory) in `gas`.
     entry: u64,
     floor: u64,
+    /// Where the gas went (one pass's): intrinsic, program entries, EVM-priced storage, logs
+    /// and account accesses, refund.
+    split: Split,
+}
+
+/// The parts of a transaction's gas the devnet accounts for.
+#[derive(Clone, Copy, Debug, Default)]
+struct Split {
+    intrinsic: u64,
+    entry: u64,
+    storage: u64,
+    logs: u64,
+    accesses: u64,
+    refund: u64,
 }
 
 /// Reads what JSON-RPC does not show of a mined transaction: its entry gas and floor.
@@ -110,12 +124,25 @@ impl Meter {
     async fn measure(&self, label: &str, receipt: &TransactionReceipt, solidity: Option<u64>) -> Result<Measured> {
         ensure!(receipt.status(), "{label} reverted");
         let hash = receipt.transaction_hash;
-        let (entry, floor) = self
+        let (split, floor) = self
             .devnet
-            .run(move |d| d.transaction(hash).map(|t| (t.outcome.stylus.entry, t.physical_floor())))
+            .run(move |d| {
+                d.transaction(hash).map(|t| {
+                    let s = &t.outcome.stylus;
+                    let split = Split {
+                        intrinsic: t.intrinsic_gas(),
+                        entry: s.entry,
+                        storage: s.storage,
+                        logs: s.logs,
+                        accesses: s.accesses,
+                        refund: t.outcome.refunded,
+                    };
+                    (split, t.physical_floor())
+                })
+            })
             .await?
             .with_context(|| format!("{label}: {hash} is not mined"))?;
-        Ok(Measured { label: label.to_string(), solidity, gas: receipt.gas_used, entry, floor })
+        Ok(Measured { label: label.to_string(), solidity, gas: receipt.gas_used, entry: split.entry, floor, split })
     }
 }
 
@@ -201,6 +228,7 @@ impl Scenario {
             gas: sum(|m| m.gas),
             entry: sum(|m| m.entry),
             floor: sum(|m| m.floor),
+            split: Split::default(),
         }
     }
 }
@@ -452,6 +480,24 @@ async fn main() -> Result<()> {
     print_header("transaction");
     for row in zip3(passes.map(|p| p.small.as_slice()))? {
         print_row(&row);
+    }
+    println!();
+    println!("Where the cached figure goes: intrinsic gas, program entries (cached init gas + initial memory),");
+    println!("EVM-priced storage, logs and account accesses, refund; other = WASM operators, hostio ink, copies,");
+    println!("memory growth and the EVM proxies' own code.");
+    println!(
+        "{:<44} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "transaction (cached)", "gasUsed", "intrinsic", "entries", "storage", "logs", "accesses", "refund", "other"
+    );
+    for m in &cached.small {
+        let p = m.split;
+        let accounted = p.intrinsic + p.entry + p.storage + p.logs + p.accesses;
+        let other = (m.gas + p.refund).saturating_sub(accounted);
+        let cells = [m.gas, p.intrinsic, p.entry, p.storage, p.logs, p.accesses, p.refund, other].map(thousands);
+        println!(
+            "{:<44} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            m.label, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]
+        );
     }
 
     println!();
