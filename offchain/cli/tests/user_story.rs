@@ -66,6 +66,13 @@ impl Poco {
         stderr
     }
 
+    /// Runs `poco ARGS` (human output) as `key`; it must succeed; returns stdout.
+    fn human(&self, key: Option<&PrivateKeySigner>, args: &[&str]) -> String {
+        let out = self.command(key, args).output().unwrap();
+        assert!(out.status.success(), "poco {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     fn file(&self, name: &str) -> String {
         self.dir.path().join(name).display().to_string()
     }
@@ -169,6 +176,10 @@ fn providers_and_a_requester_make_and_follow_a_deal() {
     let account = poco.json(Some(&requester), &["account", "show"]);
     assert_eq!((text(&account, "stake"), text(&account, "locked")), ("90", "10"));
     let task = text(&shown["tasks"][0], "taskid").to_string();
+    let for_humans = poco.human(None, &["deal", "show", &dealid]);
+    assert!(for_humans.contains("tasks (1):") && for_humans.contains(&format!("{task} UNSET")), "{for_humans}");
+    let orders_for_humans = poco.human(None, &["order", "show", "--app", "--file", &orders]);
+    assert!(orders_for_humans.contains("volume 2, consumed 1, remaining 1"), "{orders_for_humans}");
     assert_eq!(text(&poco.json(None, &["task", "show", &task]), "status"), "UNSET");
     let early = poco.fails(Some(&requester), &["task", "claim", &task]);
     assert!(early.contains("not initialized"), "{early}");

@@ -8,7 +8,11 @@
 //! - [`stylus`]: deploying and activating a Stylus program, calling its constructor;
 //! - [`deploy`]: the whole protocol — RLC, registries and their entry programs, the hub
 //!   router and its facets, the diamond cut, `configure` and the default categories;
-//! - [`pool_api`]: the HTTP protocol between a workerpool's scheduler and its workers.
+//! - [`pool_api`]: the HTTP protocol between a workerpool's scheduler and its workers;
+//! - [`chains`], [`keys`]: chain files and deployment records, signing keys;
+//! - [`orders`], [`assets`], [`tasks`]: orders off chain (JSON file, EIP-712 signing), assets
+//!   in their registries, deals and tasks with iExec's status names;
+//! - [`revert`]: revert data decoded to PoCo's reasons and custom errors.
 
 pub mod artifacts;
 pub mod assets;

@@ -9,12 +9,17 @@ use alloy::{
 use anyhow::{bail, Result};
 use clap::Subcommand;
 use poco_client::{
-    bindings::IPoco2,
+    bindings::{IPoco2, ITaskViews},
     tasks::{deal_tasks, view_deal, TaskStatus},
 };
 use serde_json::json;
 
-use crate::{amount::format_rlc, cli::Global, context::Session, output::Report};
+use crate::{
+    amount::format_rlc,
+    cli::Global,
+    context::{explain_call, Session},
+    output::Report,
+};
 
 /// `poco deal ...`
 #[derive(Debug, Subcommand)]
@@ -89,14 +94,10 @@ impl DealCommand {
                 let mut claimed = Vec::new();
                 let mut txs = Vec::new();
                 // Initialized tasks are claimed by id; the others are initialized on the way.
-                let initialized: Vec<B256> = Vec::new();
-                let (mut ids, mut deals, mut idxs) = (initialized, Vec::new(), Vec::new());
+                let (mut ids, mut deals, mut idxs): (Vec<B256>, Vec<B256>, Vec<U256>) = (Vec::new(), Vec::new(), Vec::new());
+                let views = ITaskViews::new(hub, &session.provider);
                 for t in &timed_out {
-                    let onchain = poco_client::bindings::ITaskViews::new(hub, &session.provider)
-                        .viewTask(t.taskid)
-                        .call()
-                        .await
-                        .map_err(|e| crate::context::explain_call("viewTask", &e))?;
+                    let onchain = views.viewTask(t.taskid).call().await.map_err(|e| explain_call("viewTask", &e))?;
                     if onchain.status == 0 {
                         deals.push(dealid);
                         idxs.push(t.idx);
