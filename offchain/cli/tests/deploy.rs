@@ -143,6 +143,16 @@ async fn deploy_writes_a_verifiable_record_then_a_second_run_sends_nothing_and_k
     for a in after["activations"].as_array().unwrap() {
         assert!(a["activation"]["seconds-left"].as_u64().unwrap_or_else(|| panic!("{a}")) > 360 * 86_400, "{a}");
     }
+
+    // Cache bids: placed for every program once, then they are cached.
+    let (ok, bids) = chain.poco(&["deploy", "--cache-bid", "1000"], &[]).await;
+    assert!(ok, "{bids}");
+    let placed = bids["cache-bids"].as_array().unwrap();
+    assert_eq!(placed.len(), programs.len());
+    assert!(placed.iter().all(|b| b["outcome"] == "placed" && b["bid"] == "0x3e8"), "{bids}");
+    let (ok, again) = chain.poco(&["deploy", "--cache-bid", "1000"], &[]).await;
+    assert!(ok, "{again}");
+    assert!(again["cache-bids"].as_array().unwrap().iter().all(|b| b["outcome"] == "cached"), "{again}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,4 +262,54 @@ async fn upgrade_replaces_only_the_changed_facet_and_the_hub_answers_every_selec
     assert!(ok && verify["sent"] == 0, "{verify}");
     let (ok, idle) = chain.poco(&["upgrade", "--code-dir", code_dir], &[]).await;
     assert!(ok && idle["sent"] == 0, "{idle}");
+}
+
+/// What `cargo stylus check --endpoint` asks the node (stylus-tools 0.10.10, `core/check.rs`
+/// and `core/activation.rs`), for every built program: `ArbWasm.codehashVersion` answers
+/// `ProgramNotActivated` for code never activated, then `activateProgram` in an `eth_call`
+/// from a fresh sender given `U256::MAX` wei by a state override, with the code overridden
+/// onto a fresh address and 1 ETH of value, returns the Stylus version and a data fee.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_program_passes_what_cargo_stylus_check_asks_the_devnet() {
+    use alloy::{
+        network::TransactionBuilder,
+        rpc::types::{
+            state::{AccountOverride, StateOverride},
+            TransactionRequest,
+        },
+        sol_types::SolError,
+    };
+    use poco_client::deploy::activation::IArbWasmPrograms as ArbWasm;
+    let chain = Chain::start().await;
+    let p = chain.provider();
+    let artifacts = poco_client::Artifacts::of_this_workspace();
+    let mut names: Vec<String> = std::fs::read_dir(&artifacts.code_dir)
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().to_str().and_then(|n| n.strip_suffix(".code")).map(String::from))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 22, "{names:?}");
+    let arb_wasm = ArbWasm::new(poco_client::stylus::ARB_WASM, &p);
+    for name in &names {
+        let code = artifacts.code(name).unwrap();
+        let unknown = arb_wasm.codehashVersion(keccak256(&code)).call().await.unwrap_err();
+        let data = unknown.as_revert_data().unwrap();
+        assert!(ArbWasm::ProgramNotActivated::abi_decode(&data).is_ok(), "{name}: {unknown}");
+
+        // Fresh addresses, as cargo-stylus' random ones.
+        let fresh = |what: &str| Address::from_word(keccak256(format!("{what} of {name}")));
+        let (sender, program) = (fresh("sender"), fresh("program"));
+        let mut overrides = StateOverride::default();
+        overrides.insert(sender, AccountOverride { balance: Some(U256::MAX), ..Default::default() });
+        overrides.insert(program, AccountOverride { code: Some(code.into()), ..Default::default() });
+        let call = ArbWasm::activateProgramCall { program };
+        let tx = TransactionRequest::default()
+            .with_from(sender)
+            .with_to(poco_client::stylus::ARB_WASM)
+            .with_input(call.abi_encode())
+            .with_value(U256::from(10u64).pow(U256::from(18u64)));
+        let out = p.call(tx).overrides(overrides).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let answer = ArbWasm::activateProgramCall::abi_decode_returns(&out).unwrap();
+        assert!(answer.version > 0 && answer.dataFee > U256::ZERO, "{name}");
+    }
 }

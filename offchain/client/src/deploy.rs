@@ -9,11 +9,13 @@
 //! path is the one the tests run). The pipeline ([`pipeline`]) is resumable and verifying: it
 //! writes a [`record`] after every transaction and, on a second run, verifies what is on chain
 //! and sends only what is missing. [`upgrade`] replaces changed facets with one `diamondCut`;
-//! [`activation`] reports programs whose activation expires soon and renews them.
+//! [`activation`] reports programs whose activation expires soon and renews them; [`cache`]
+//! places cache bids.
 //!
 //! [`deploy_poco`] is the same pipeline with a record kept in memory (the tests' deployment).
 
 pub mod activation;
+pub mod cache;
 pub mod pipeline;
 pub mod record;
 pub mod routing;

@@ -11,6 +11,7 @@ use poco_client::{
     deploy::{
         self,
         activation::{self, ActivationState},
+        cache::CacheBid,
         DeployOptions, RecordStore,
     },
     Artifacts,
@@ -60,6 +61,9 @@ pub(crate) struct DeployArgs {
     /// Renew the activations that expire within 30 days (and re-activate expired ones).
     #[arg(long)]
     keepalive: bool,
+    /// Bid this many wei in the chain's CacheManager for each program not cached yet.
+    #[arg(long, value_name = "WEI")]
+    cache_bid: Option<alloy::primitives::U256>,
     /// Test knob: stop right after the N-th transaction is mined, before recording it.
     #[arg(long, env = "POCO_DEPLOY_STOP_AFTER", hide = true)]
     stop_after: Option<usize>,
@@ -95,6 +99,10 @@ impl DeployArgs {
             true => activation::renew(&session.provider, &report).await?,
             false => Vec::new(),
         };
+        let bids = match self.cache_bid {
+            Some(bid) => deploy::cache::place_bids(&session.provider, &outcome.record, bid).await?,
+            None => Vec::new(),
+        };
         let path = record_path(&store);
         let mut human = format!(
             "deployment on `{}`: {} transaction(s) sent, record {}\n",
@@ -125,6 +133,13 @@ impl DeployArgs {
         for r in &renewals {
             human += &format!("  {} of {}: tx {}\n", r.kind, r.name, r.tx);
         }
+        for b in &bids {
+            human += &match b {
+                CacheBid::Cached { name } => format!("  cache: {name} already cached\n"),
+                CacheBid::Placed { name, bid, tx } => format!("  cache: bid {bid} wei for {name}, tx {tx}\n"),
+                CacheBid::TooSmall { name, min } => format!("  cache: {name} needs a bid of at least {min} wei\n"),
+            };
+        }
         let json = json!({
             "chain": global.chain,
             "record": path,
@@ -133,6 +148,7 @@ impl DeployArgs {
             "addresses": outcome.record.addresses,
             "activations": report,
             "renewals": renewals,
+            "cache-bids": bids,
         });
         Ok(Report::new(json, human))
     }

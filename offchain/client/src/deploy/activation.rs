@@ -40,6 +40,7 @@ sol! {
         error ProgramInsufficientValue(uint256 have, uint256 want);
         function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
         function stylusVersion() external view returns (uint16 version);
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
         function codehashKeepalive(bytes32 codehash) external payable;
         function codehashAsmSize(bytes32 codehash) external view returns (uint32 size);
         function programVersion(address program) external view returns (uint16 version);
