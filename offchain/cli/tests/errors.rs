@@ -75,6 +75,25 @@ fn bad_keys_wrong_chains_unreachable_nodes_and_missing_hubs_say_what_to_do() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["error"].as_str().unwrap().contains("cannot reach"), "{doc}");
 
+    // A keystore signs once its password is given; a wrong one is refused as such.
+    let dev = poco_e2e::account(7).unwrap();
+    let (_, _) = alloy::signers::local::PrivateKeySigner::encrypt_keystore(
+        home.path(),
+        &mut rand::thread_rng(),
+        dev.to_bytes(),
+        "secret",
+        Some("key.json"),
+    )
+    .unwrap();
+    std::fs::write(home.path().join("pw"), "secret\n").unwrap();
+    std::fs::write(home.path().join("bad-pw"), "guess\n").unwrap();
+    let send = ["--json", "--rpc", &rpc, "--keystore", "key.json", "wallet", "send-eth", "1", "gwei", "--to", SOMEONE];
+    let sent = poco(home.path(), &[&send[..], &["--password-file", "pw"]].concat());
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&sent.stdout).unwrap()["wei"], "1000000000");
+    let wrong = failure(&poco(home.path(), &[&send[..], &["--password-file", "bad-pw"]].concat()));
+    assert!(wrong.contains("wrong password") && !wrong.contains("guess"), "{wrong}");
+
     // A signing command without any key says how to give one.
     let keyless = failure(&poco(home.path(), &["--rpc", &rpc, "wallet", "send-eth", "1", "--to", SOMEONE]));
     assert!(keyless.contains("POCO_PRIVATE_KEY") && keyless.contains("--keystore"), "{keyless}");
