@@ -51,6 +51,9 @@ pub mod actor {
     pub const SPONSOR: u32 = 9;
     /// Every account of the run.
     pub const ALL: [u32; 10] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    /// PoCo's `ERC1271Mock` contract wallet (a requester whose orders are ERC-1271 signed;
+    /// its address differs between the sides).
+    pub const WALLET: u32 = 10;
 }
 
 /// Solidity side index in `[T; 2]` pairs.
@@ -271,6 +274,8 @@ pub struct World {
     pub tasks: Vec<TaskRef>,
     /// What the world was at the base snapshot.
     base: Option<Box<Base>>,
+    /// The ERC-1271 wallet on each side ([`actor::WALLET`]).
+    pub wallet: [Address; 2],
 }
 
 /// The harness's own state at the base snapshot.
@@ -284,12 +289,21 @@ impl World {
     /// Both deployments, with their accounts' keys; no asset yet.
     pub fn new(pair: Pair) -> Result<Self> {
         let keys = actor::ALL.iter().map(|&i| poco_e2e::account(i)).collect::<Result<Vec<_>>>()?;
-        Ok(Self { pair, keys, assets: Vec::new(), terms: Vec::new(), order_hashes: Vec::new(), deals: Vec::new(), tasks: Vec::new(), base: None })
+        Ok(Self { pair, keys, assets: Vec::new(), terms: Vec::new(), order_hashes: Vec::new(), deals: Vec::new(), tasks: Vec::new(), base: None, wallet: [Address::ZERO; 2] })
     }
 
     /// Address of actor `i`.
     pub fn addr(&self, i: u32) -> Address {
         self.keys.get(i as usize).map_or(Address::ZERO, PrivateKeySigner::address)
+    }
+
+    /// Address of actor `i` on side `s` (differs only for the wallet).
+    pub fn addr_on(&self, s: usize, i: u32) -> Address {
+        if i == actor::WALLET {
+            self.wallet.get(s).copied().unwrap_or_default()
+        } else {
+            self.addr(i)
+        }
     }
 
     fn key(&self, i: u32) -> &PrivateKeySigner {
@@ -723,12 +737,12 @@ impl World {
             datasetmaxprice: if with_dataset { U256::from(terms.prices[1] + terms.slack[1]) } else { U256::ZERO },
             workerpool: terms.pool_restrict.and_then(|p| at(Kind::Workerpool, p)).map_or(Address::ZERO, |a| a.at[s]),
             workerpoolmaxprice: U256::from(terms.prices[2] + terms.slack[2]),
-            requester: self.addr(terms.requester),
+            requester: self.addr_on(s, terms.requester),
             volume: request_volume,
             tag: tag(terms.tags[3]),
             category: request_category,
             trust: U256::from(terms.trust),
-            beneficiary: self.addr(terms.requester),
+            beneficiary: self.addr_on(s, terms.requester),
             params: PARAMS.into(),
             salt: B256::with_last_byte(terms.salt),
             ..Default::default()
@@ -739,6 +753,16 @@ impl World {
 
     /// A signature of `hash` as `how` says, `owner` being the rightful signer.
     fn signature(&self, how: Sig, owner: u32, hash: B256) -> Bytes {
+        if owner == actor::WALLET {
+            // ERC1271Mock accepts keccak256("valid-signature"), refuses (magic 0)
+            // keccak256("invalid-signature") and reverts on anything else.
+            return match how {
+                Sig::Full | Sig::Compact => keccak256("valid-signature").to_vec().into(),
+                Sig::Garbage => keccak256("invalid-signature").to_vec().into(),
+                Sig::Presigned => Bytes::new(),
+                Sig::WrongSigner | Sig::Malleable => sign(self.key(actor::REQUESTER), hash),
+            };
+        }
         let full = sign(self.key(owner), hash);
         match how {
             Sig::Full => full,
@@ -835,11 +859,18 @@ impl World {
             2 => self.asset(Kind::Workerpool, terms.pool).and_then(|i| self.assets.get(i)).map_or(actor::OWNER, |a| a.owner),
             _ => terms.requester,
         };
-        let sender = if by_owner { owner } else { actor::SPONSOR - u32::from(owner == actor::SPONSOR) };
+        // The wallet sends nothing itself: someone else relays its signed operation.
+        let (sender, signed) = if owner == actor::WALLET {
+            (actor::SPONSOR, true)
+        } else if by_owner {
+            (owner, signed)
+        } else {
+            (actor::SPONSOR - u32::from(owner == actor::SPONSOR), signed)
+        };
         self.both("manageOrder", sender, |w, s| w.hub(s), |w, s| {
             let o = w.orders(terms, s);
             let separator = domain_separator(DEVNODE_CHAIN_ID, &w.hub(s));
-            let sig = |h: B256| if signed { sign(w.key(owner), h) } else { Bytes::new() };
+            let sig = |h: B256| if signed { w.signature(Sig::Full, owner, h) } else { Bytes::new() };
             match which {
                 0 => {
                     let mut op = AppOrderOperation { order: o.app, operation, sign: Bytes::new() };

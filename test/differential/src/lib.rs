@@ -19,7 +19,7 @@ pub mod views;
 
 use alloy::{primitives::U256, sol_types::SolCall};
 use anyhow::Result;
-use poco_client::bindings::IRlc;
+use poco_client::bindings::{IEscrow, IRlc};
 
 use crate::{
     actions::{actor, Kind, Op, World},
@@ -56,6 +56,25 @@ pub fn ready() -> Result<World> {
     for k in 0..actor::WORKERS {
         w.apply(&Op::DepositApproveAndCall { who: actor::FIRST_WORKER + k, amount: 100 })?;
     }
+    // PoCo's own ERC-1271 wallet mock, funded by the sponsor with `depositFor`.
+    let mock = npm::PocoPackage::fetch()?.artifact("ERC1271Mock")?.linked(|_| None)?;
+    w.wallet = w.pair.create_each(w.addr(actor::OWNER), mock)?;
+    w.pair.map.add_address("ERC-1271 wallet", w.wallet[0], w.wallet[1]);
+    let sponsor = w.addr(actor::SPONSOR);
+    let approve = [0, 1].map(|s| pair::Call {
+        from: sponsor,
+        to: if s == 0 { w.pair.sol.poco.rlc } else { w.pair.ours.poco.rlc },
+        data: IRlc::approveCall { spender: w.hub(s), value: U256::from(200) }.abi_encode().into(),
+    });
+    let [a, b] = approve;
+    w.pair.send("RLC approve", a, b)?;
+    let deposit = [0, 1].map(|s| pair::Call {
+        from: sponsor,
+        to: w.hub(s),
+        data: IEscrow::depositForCall { amount: U256::from(200), target: w.wallet[s] }.abi_encode().into(),
+    });
+    let [a, b] = deposit;
+    w.pair.send("depositFor", a, b)?;
     w.check()?;
     w.save_base()?;
     Ok(w)

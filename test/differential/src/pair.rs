@@ -174,12 +174,32 @@ impl Pair {
         Ok(self.sol.devnet.run_blocking(|d| d.latest_block().header.timestamp)?)
     }
 
+    /// The block time of the next step on both chains.
+    fn next_time(&mut self) -> Result<u64> {
+        let latest = |c: &Chain| c.devnet.run_blocking(|d| d.latest_block().header.timestamp);
+        Ok(latest(&self.sol)?.max(latest(&self.ours)?) + 1 + std::mem::take(&mut self.wait))
+    }
+
+    /// Deploys the same creation code from `from` on both chains (a test contract both
+    /// sides use, such as PoCo's ERC-1271 wallet mock); returns its address on each.
+    pub fn create_each(&mut self, from: Address, code: Bytes) -> Result<[Address; 2]> {
+        let at = self.next_time()?;
+        let run = |c: &Chain| -> Result<Address> {
+            let code = code.clone();
+            let rec = c.devnet.run_blocking(move |d| {
+                d.set_next_block_timestamp(at)?;
+                d.send(TxRequest { from, to: None, data: code, gas: Some(TX_GAS), ..Default::default() })
+            })??;
+            rec.outcome.contract_address.filter(|_| rec.outcome.success).context("creation failed")
+        };
+        Ok([run(&self.sol)?, run(&self.ours)?])
+    }
+
     /// Sends `sol` and `ours` as one step at the same block time, and compares what they
     /// did: success, return or revert data and logs, our values mapped to the Solidity
     /// side's. A difference fails, unless a named exception ([`exceptions`]) explains it.
     pub fn send(&mut self, action: &str, sol: Call, ours: Call) -> Result<(Outcome, Outcome)> {
-        let latest = |c: &Chain| c.devnet.run_blocking(|d| d.latest_block().header.timestamp);
-        let at = latest(&self.sol)?.max(latest(&self.ours)?) + 1 + std::mem::take(&mut self.wait);
+        let at = self.next_time()?;
         let run = |c: &Chain, call: Call| -> Result<Outcome> {
             let rec = c.devnet.run_blocking(move |d| {
                 d.set_next_block_timestamp(at)?;
@@ -190,7 +210,7 @@ impl Pair {
         };
         let s = run(&self.sol, sol)?;
         let o = run(&self.ours, ours)?;
-        if let Err(difference) = self.compare(&s, &o) {
+        if let Err(difference) = compare(&self.map, &s, &o) {
             match exceptions::excuse(action, &s, &o) {
                 Some(e) => *self.tally.excused.entry(e.name).or_default() += 1,
                 None => bail!("{action}: {difference}\n  Solidity: {}\n  ours:     {}", self.show(&s, false), self.show(&o, true)),
@@ -217,7 +237,7 @@ impl Pair {
         let s = run(&self.sol, sol)?;
         let o = run(&self.ours, ours)?;
         self.tally.views += 1;
-        if let Err(difference) = self.compare(&s, &o) {
+        if let Err(difference) = compare(&self.map, &s, &o) {
             bail!("view {what}: {difference}\n  Solidity: {}\n  ours:     {}", self.show(&s, false), self.show(&o, true));
         }
         Ok(s.output)
@@ -232,35 +252,6 @@ impl Pair {
     /// Calls a view of the Solidity deployment only (to choose an action, not to compare).
     pub fn call_solidity(&self, call: Call) -> Result<Bytes> {
         call_on(&self.sol, call)
-    }
-
-    /// The first difference between two outcomes, our side mapped.
-    fn compare(&self, s: &Outcome, o: &Outcome) -> Result<(), String> {
-        if s.success != o.success {
-            return Err(format!("success {} vs {}", s.success, o.success));
-        }
-        if s.halt.is_some() != o.halt.is_some() {
-            return Err(format!("halt {:?} vs {:?}", s.halt, o.halt));
-        }
-        if s.output.as_ref() != self.map.bytes(&o.output).as_slice() {
-            return Err(if s.success { "return data differ".into() } else { "revert data differ".into() });
-        }
-        if s.logs.len() != o.logs.len() {
-            return Err(format!("{} logs vs {}", s.logs.len(), o.logs.len()));
-        }
-        for (i, (a, b)) in s.logs.iter().zip(&o.logs).enumerate() {
-            if a.address != self.map.address(b.address) {
-                return Err(format!("log {i}: emitted by {} vs {}", a.address, b.address));
-            }
-            let topics: Vec<B256> = b.topics().iter().map(|t| self.map.word(*t)).collect();
-            if a.topics() != topics.as_slice() {
-                return Err(format!("log {i}: topics differ"));
-            }
-            if a.data.data.as_ref() != self.map.bytes(&b.data.data).as_slice() {
-                return Err(format!("log {i}: data differ"));
-            }
-        }
-        Ok(())
     }
 
     /// An outcome for a report (our side with its values mapped).
@@ -284,6 +275,35 @@ impl Pair {
     }
 }
 
+/// The first difference between two outcomes, our side mapped by `map`.
+pub fn compare(map: &Mapping, s: &Outcome, o: &Outcome) -> Result<(), String> {
+    if s.success != o.success {
+        return Err(format!("success {} vs {}", s.success, o.success));
+    }
+    if s.halt.is_some() != o.halt.is_some() {
+        return Err(format!("halt {:?} vs {:?}", s.halt, o.halt));
+    }
+    if s.output.as_ref() != map.bytes(&o.output).as_slice() {
+        return Err(if s.success { "return data differ".into() } else { "revert data differ".into() });
+    }
+    if s.logs.len() != o.logs.len() {
+        return Err(format!("{} logs vs {}", s.logs.len(), o.logs.len()));
+    }
+    for (i, (a, b)) in s.logs.iter().zip(&o.logs).enumerate() {
+        if a.address != map.address(b.address) {
+            return Err(format!("log {i}: emitted by {} vs {}", a.address, b.address));
+        }
+        let topics: Vec<B256> = b.topics().iter().map(|t| map.word(*t)).collect();
+        if a.topics() != topics.as_slice() {
+            return Err(format!("log {i}: topics differ"));
+        }
+        if a.data.data.as_ref() != map.bytes(&b.data.data).as_slice() {
+            return Err(format!("log {i}: data differ"));
+        }
+    }
+    Ok(())
+}
+
 /// An `eth_call` on one chain that must succeed.
 fn call_on(c: &Chain, call: Call) -> Result<Bytes> {
     let o = c.devnet.run_blocking(move |d| d.call(&TxRequest { from: call.from, to: Some(call.to), data: call.data, ..Default::default() }))??;
@@ -297,4 +317,48 @@ fn call_on(c: &Chain, call: Call) -> Result<Bytes> {
 pub fn word_u256(output: &[u8]) -> Result<U256> {
     let word = output.get(..32).ok_or_else(|| anyhow!("{} bytes, a uint256 expected", output.len()))?;
     Ok(U256::from_be_slice(word))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use alloy::primitives::LogData;
+
+    use super::*;
+
+    fn outcome(success: bool, output: &[u8], logs: Vec<Log>) -> Outcome {
+        Outcome { success, output: Bytes::copy_from_slice(output), logs, halt: None }
+    }
+
+    fn log(emitter: Address, topic: B256, data: &[u8]) -> Log {
+        Log { address: emitter, data: LogData::new_unchecked(vec![topic], Bytes::copy_from_slice(data)) }
+    }
+
+    /// Each kind of difference fails the comparison; equal outcomes once mapped pass.
+    #[test]
+    fn every_difference_is_found_and_mapped_values_are_equal() {
+        let (sol_hub, our_hub) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let (sol_deal, our_deal) = (B256::repeat_byte(3), B256::repeat_byte(4));
+        let mut map = Mapping::default();
+        map.add_address("hub", sol_hub, our_hub);
+        map.add("deal", sol_deal, our_deal);
+        let sol = outcome(true, sol_deal.as_slice(), vec![log(sol_hub, sol_deal, sol_deal.as_slice())]);
+        let ours = outcome(true, our_deal.as_slice(), vec![log(our_hub, our_deal, our_deal.as_slice())]);
+        assert_eq!(compare(&map, &sol, &ours), Ok(()));
+
+        assert!(compare(&map, &sol, &outcome(false, our_deal.as_slice(), ours.logs.clone())).is_err());
+        assert!(compare(&map, &sol, &outcome(true, &[0u8; 32], ours.logs.clone())).is_err());
+        assert!(compare(&map, &sol, &outcome(true, our_deal.as_slice(), vec![])).is_err());
+        assert!(compare(&map, &sol, &outcome(true, our_deal.as_slice(), vec![log(sol_deal_emitter(), our_deal, our_deal.as_slice())])).is_err());
+        assert!(compare(&map, &sol, &outcome(true, our_deal.as_slice(), vec![log(our_hub, B256::ZERO, our_deal.as_slice())])).is_err());
+        assert!(compare(&map, &sol, &outcome(true, our_deal.as_slice(), vec![log(our_hub, our_deal, &[1u8; 32])])).is_err());
+        // Revert data: one byte off fails.
+        let revert = [0x08u8, 0xc3, 0x79, 0xa0, 1];
+        assert_eq!(compare(&map, &outcome(false, &revert, vec![]), &outcome(false, &revert, vec![])), Ok(()));
+        assert!(compare(&map, &outcome(false, &revert, vec![]), &outcome(false, &revert[..4], vec![])).is_err());
+    }
+
+    fn sol_deal_emitter() -> Address {
+        Address::repeat_byte(9)
+    }
 }

@@ -49,6 +49,10 @@ pub fn check(w: &mut World) -> Result<()> {
         let (o, s) = (w.addr(owner), w.addr(spender));
         view(w, &format!("allowance({o}, {s})"), hubs, same(IHub::allowanceCall { account: o, spender: s }.abi_encode()))?;
     }
+    let wallet = w.wallet;
+    let b = view(w, "balanceOf(wallet)", hubs, wallet.map(|a| IHub::balanceOfCall { account: a }.abi_encode().into()))?;
+    let f = view(w, "frozenOf(wallet)", hubs, wallet.map(|a| IHub::frozenOfCall { account: a }.abi_encode().into()))?;
+    sums[SOL] += word_u256(&b)? + word_u256(&f)?;
     let supply = view(w, "totalSupply", hubs, same(IHub::totalSupplyCall {}.abi_encode()))?;
     // Conservation on each side: the views were equal, but each side must also hold.
     for s in [SOL, OURS] {
@@ -61,7 +65,9 @@ pub fn check(w: &mut World) -> Result<()> {
             word_u256(&out.output)
         };
         let mut sum = U256::ZERO;
-        for who in holders(w) {
+        let mut accounts = holders(w);
+        accounts.push(w.wallet[s]);
+        for who in accounts {
             sum += read(hub, IHub::balanceOfCall { account: who }.abi_encode())?;
             sum += read(hub, IHub::frozenOfCall { account: who }.abi_encode())?;
         }
