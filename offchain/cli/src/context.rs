@@ -226,3 +226,19 @@ fn hint(reason: &RevertReason) -> Option<&'static str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usual_reverts_say_what_to_do() {
+        let consumed = describe(&RevertReason::Reason(poco_core::reasons::MATCH_VOLUME_ZERO.into()));
+        assert!(consumed.starts_with("reverted: iExecV5-matchOrders-0x60 — ") && consumed.contains("poco order show"), "{consumed}");
+        let funds = describe(&RevertReason::Reason("IexecEscrow: Transfer amount exceeds balance".into()));
+        assert!(funds.contains("poco account deposit"), "{funds}");
+        let bare = describe(&RevertReason::Empty);
+        assert!(bare.contains("without a reason") && bare.contains("poco task show"), "{bare}");
+        assert_eq!(describe(&RevertReason::Reason("something else".into())), "reverted: something else");
+    }
+}

@@ -67,6 +67,9 @@ pub(crate) struct RunArgs {
     /// Stop following after this many seconds (default: until every task is final).
     #[arg(long)]
     timeout: Option<u64>,
+    /// First block to search for published orders (public endpoints limit log ranges).
+    #[arg(long, default_value_t = 0)]
+    from_block: u64,
     /// Seconds between two reads of the tasks.
     #[arg(long, default_value_t = 2)]
     poll: u64,
@@ -146,20 +149,20 @@ impl RunArgs {
     /// The latest open published orders for the app (and dataset, workerpool).
     async fn pick(&self, session: &Session, hub: Address) -> Result<(AppOrder, Option<DatasetOrder>, WorkerpoolOrder)> {
         let separator = session.domain_separator().await?;
-        let apps: Vec<AppOrder> = published::<BroadcastAppOrder>(session, hub).await?.into_iter().map(|e| e.apporder).collect();
+        let apps: Vec<AppOrder> = published::<BroadcastAppOrder>(session, hub, self.from_block).await?.into_iter().map(|e| e.apporder).collect();
         let app = open(session, hub, &separator, apps.into_iter().filter(|o| o.app == self.app))
             .await?
             .with_context(|| format!("no open app order of {} is published: its owner publishes one with `poco order publish --app`", self.app))?;
         let dataset = match self.dataset {
             None => None,
             Some(wanted) => {
-                let all = published::<BroadcastDatasetOrder>(session, hub).await?.into_iter().map(|e| e.datasetorder);
+                let all = published::<BroadcastDatasetOrder>(session, hub, self.from_block).await?.into_iter().map(|e| e.datasetorder);
                 Some(open(session, hub, &separator, all.filter(|o| o.dataset == wanted)).await?.with_context(|| {
                     format!("no open dataset order of {wanted} is published (`poco order publish --dataset`)")
                 })?)
             }
         };
-        let pools = published::<BroadcastWorkerpoolOrder>(session, hub).await?.into_iter().map(|e| e.workerpoolorder);
+        let pools = published::<BroadcastWorkerpoolOrder>(session, hub, self.from_block).await?.into_iter().map(|e| e.workerpoolorder);
         let wanted = self.workerpool;
         let trust = U256::from(self.trust);
         let pool = open(session, hub, &separator, pools.filter(|o| wanted.is_none_or(|w| o.workerpool == w) && o.trust >= trust))
@@ -215,9 +218,9 @@ fn summary(tasks: &[TaskSummary]) -> String {
     counts.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Every `E` event the hub emitted, oldest first.
-async fn published<E: SolEvent>(session: &Session, hub: Address) -> Result<Vec<E>> {
-    let filter = Filter::new().address(hub).event_signature(E::SIGNATURE_HASH).from_block(0u64);
+/// Every `E` event the hub emitted since `from_block`, oldest first.
+async fn published<E: SolEvent>(session: &Session, hub: Address, from_block: u64) -> Result<Vec<E>> {
+    let filter = Filter::new().address(hub).event_signature(E::SIGNATURE_HASH).from_block(from_block);
     let logs = session.provider.get_logs(&filter).await.context("eth_getLogs of published orders")?;
     Ok(logs.iter().filter_map(|log| E::decode_log_data(log.data()).ok()).collect())
 }
