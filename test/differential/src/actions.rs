@@ -15,13 +15,13 @@ use poco_core::{
     ids::{deal_id, task_id},
     orders::{
         manageAppOrderCall, manageDatasetOrderCall, manageRequestOrderCall, manageWorkerpoolOrderCall, matchOrdersCall,
-        sponsorMatchOrdersCall, AppOrder, AppOrderOperation, DatasetOrder, DatasetOrderOperation, RequestOrder,
+        matchOrdersBoostCall, sponsorMatchOrdersBoostCall, sponsorMatchOrdersCall, AppOrder, AppOrderOperation, DatasetOrder, DatasetOrderOperation, RequestOrder,
         RequestOrderOperation, WorkerpoolOrder, WorkerpoolOrderOperation,
     },
 };
 use poco_devnet::DEVNODE_CHAIN_ID;
 use poco_e2e::{
-    bindings::{IPoco2, ITaskViews},
+    bindings::{IBoostPush, IPoco2, ITaskViews},
     lifecycle::{authorize, digest, no_enclave_sign, Vote, REFERENCE_RESULTS},
     market::sign,
 };
@@ -92,6 +92,8 @@ pub struct DealRef {
     pub volume: u64,
     /// Index of its workerpool in [`World::assets`].
     pub pool: usize,
+    /// Whether someone other than the requester pays for it.
+    pub sponsored: bool,
 }
 
 /// A task id that was initialized (or tried).
@@ -209,6 +211,13 @@ pub enum Op {
     Claim { task: usize },
     /// Time passes before the next transaction.
     Wait { seconds: u64 },
+    /// `matchOrdersBoost`, or `sponsorMatchOrdersBoost` sent by the sponsor.
+    MatchBoost { terms: Box<Terms>, sponsored: bool },
+    /// `pushResultBoost` of task `index` of a Boost deal by a worker, authorized by the
+    /// scheduler or self-signed (refused).
+    PushBoost { deal: usize, index: u64, worker: u32, authorized: bool },
+    /// `claimBoost` of task `index` of a Boost deal.
+    ClaimBoost { deal: usize, index: u64 },
     /// The next sensible step of a task's lifecycle, read from the Solidity side's views
     /// (contribute, reveal, finalize, reopen, claim after the deadline, initialize the next
     /// task): random operations are mostly refused once a task has moved on, this carries
@@ -241,6 +250,9 @@ impl Op {
             Op::Claim { .. } => "claim",
             Op::Wait { .. } => "wait",
             Op::Progress { .. } => "progress",
+            Op::MatchBoost { .. } => "matchOrdersBoost",
+            Op::PushBoost { .. } => "pushResultBoost",
+            Op::ClaimBoost { .. } => "claimBoost",
         }
     }
 }
@@ -272,6 +284,11 @@ pub struct World {
     pub deals: Vec<DealRef>,
     /// Tasks initialized (or tried on an existing deal).
     pub tasks: Vec<TaskRef>,
+    /// Deals matched with PoCo Boost.
+    pub boost_deals: Vec<DealRef>,
+    /// Set when a step hit a deliberate deviation after which the two deployments'
+    /// states differ by design: the rest of the case is not compared.
+    pub diverged: Option<&'static str>,
     /// What the world was at the base snapshot.
     base: Option<Box<Base>>,
     /// The ERC-1271 wallet on each side ([`actor::WALLET`]).
@@ -289,7 +306,7 @@ impl World {
     /// Both deployments, with their accounts' keys; no asset yet.
     pub fn new(pair: Pair) -> Result<Self> {
         let keys = actor::ALL.iter().map(|&i| poco_e2e::account(i)).collect::<Result<Vec<_>>>()?;
-        Ok(Self { pair, keys, assets: Vec::new(), terms: Vec::new(), order_hashes: Vec::new(), deals: Vec::new(), tasks: Vec::new(), base: None, wallet: [Address::ZERO; 2] })
+        Ok(Self { pair, keys, assets: Vec::new(), terms: Vec::new(), order_hashes: Vec::new(), deals: Vec::new(), tasks: Vec::new(), boost_deals: Vec::new(), diverged: None, base: None, wallet: [Address::ZERO; 2] })
     }
 
     /// Address of actor `i`.
@@ -361,6 +378,9 @@ impl World {
 
     /// Applies one action to both deployments and compares what they did.
     pub fn apply(&mut self, op: &Op) -> Result<()> {
+        if self.diverged.is_some() {
+            return Ok(());
+        }
         let name = op.name();
         let hub = |w: &Self, s: usize| w.hub(s);
         let rlc = |w: &Self, s: usize| w.rlc(s);
@@ -531,8 +551,90 @@ impl World {
             }
             Op::Wait { seconds } => self.pair.wait(seconds),
             Op::Progress { pick } => self.progress(pick)?,
+            Op::MatchBoost { terms, sponsored } => {
+                self.terms.push(*terms.clone());
+                self.remember_hashes(&terms);
+                self.match_boost(&terms, sponsored)?;
+            }
+            Op::PushBoost { deal, index, worker, authorized } => {
+                let Some(d) = self.pick_boost(deal) else { return Ok(()) };
+                let w = actor::FIRST_WORKER + worker % actor::WORKERS;
+                let scheduler = self.assets.get(d.pool).map_or(actor::SCHEDULER, |a| a.owner);
+                let signer = if authorized { scheduler } else { w };
+                let index = index % (d.volume + 1);
+                let task = d.id.map(|id| task_id(&id, &U256::from(index)));
+                self.pair.map.add(format!("Boost task {index}"), task[SOL], task[OURS]);
+                // PoCo's Boost push seizes the requester where our hub seizes the payer
+                // (README, "PoCo Boost pays from the sponsor"): named so the exception sees it.
+                let action = if d.sponsored { "pushResultBoost (sponsored deal)" } else { name };
+                self.both(action, w, hub, |world, s| {
+                    IBoostPush::pushResultBoostCall {
+                        deal_id: d.id[s],
+                        index: U256::from(index),
+                        results: REFERENCE_RESULTS.as_bytes().to_vec().into(),
+                        results_callback: Bytes::new(),
+                        authorization_sign: authorize(world.key(signer), world.addr(w), task[s], Address::ZERO),
+                        enclave_challenge: Address::ZERO,
+                        enclave_sign: no_enclave_sign(),
+                    }
+                    .abi_encode()
+                    .into()
+                })?;
+            }
+            Op::ClaimBoost { deal, index } => {
+                let Some(d) = self.pick_boost(deal) else { return Ok(()) };
+                let index = index % (d.volume + 1);
+                let task = d.id.map(|id| task_id(&id, &U256::from(index)));
+                self.pair.map.add(format!("Boost task {index}"), task[SOL], task[OURS]);
+                let action = if d.sponsored { "claimBoost (sponsored deal)" } else { name };
+                self.both(action, actor::APP_DEV, hub, |_, s| IBoostPush::claimBoostCall { deal_id: d.id[s], index: U256::from(index) }.abi_encode().into())?;
+            }
+        }
+        if let Some(e) = self.pair.take_divergence() {
+            self.diverged = Some(e);
         }
         Ok(())
+    }
+
+    fn pick_boost(&self, pick: usize) -> Option<DealRef> {
+        if self.boost_deals.is_empty() {
+            return None;
+        }
+        self.boost_deals.get(pick % self.boost_deals.len()).cloned()
+    }
+
+    fn match_boost(&mut self, terms: &Terms, sponsored: bool) -> Result<()> {
+        let (name, sender) = if sponsored { ("sponsorMatchOrdersBoost", actor::SPONSOR) } else { ("matchOrdersBoost", terms.requester) };
+        if sender == actor::WALLET {
+            return Ok(());
+        }
+        let ids = self.map_deal_id(terms, sender)?;
+        let out = self.both(name, sender, |w, s| w.hub(s), |w, s| {
+            let o = w.orders(terms, s);
+            if sponsored {
+                sponsorMatchOrdersBoostCall { appOrder: o.app, datasetOrder: o.dataset, workerpoolOrder: o.pool, requestOrder: o.request }.abi_encode().into()
+            } else {
+                matchOrdersBoostCall { appOrder: o.app, datasetOrder: o.dataset, workerpoolOrder: o.pool, requestOrder: o.request }.abi_encode().into()
+            }
+        })?;
+        if out[SOL].success {
+            let pool = self.asset(Kind::Workerpool, terms.pool).context("a deal has a workerpool")?;
+            let volume = terms.volumes.iter().copied().min().unwrap_or(0);
+            self.boost_deals.push(DealRef { id: ids, volume, pool, sponsored: sponsored && terms.requester != actor::SPONSOR });
+        }
+        Ok(())
+    }
+
+    /// Maps the ids the deal of `terms` would get on each side (they bind the request's
+    /// hash and its consumed volume) before the step, so that return data and events compare.
+    fn map_deal_id(&mut self, terms: &Terms, sender: u32) -> Result<[B256; 2]> {
+        let request = self.order_hashes_of(terms).get(3).copied().context("request hash")?;
+        let from = self.addr(sender);
+        let [cs, co] = [SOL, OURS].map(|s| Call { from, to: self.hub(s), data: IHub::viewConsumedCall { id: request[s] }.abi_encode().into() });
+        let consumed = self.pair.call_each(cs, co)?.map(|c| U256::from_be_slice(c.get(..32).unwrap_or_default()));
+        let ids = [deal_id(&request[SOL], &consumed[SOL]), deal_id(&request[OURS], &consumed[OURS])];
+        self.pair.map.add(format!("deal {}", self.deals.len() + self.boost_deals.len()), ids[SOL], ids[OURS]);
+        Ok(ids)
     }
 
     /// A view of the Solidity deployment, decoded (to choose an action, not to compare).
@@ -827,14 +929,7 @@ impl World {
 
     fn match_terms(&mut self, terms: &Terms, sender: u32, sponsored: bool) -> Result<()> {
         let (name, sender) = if sponsored { ("sponsorMatchOrders", actor::SPONSOR) } else { ("matchOrders", sender) };
-        // The deal id binds the request's hash and its consumed volume: map the two
-        // would-be ids before the step, so that return data and events compare.
-        let request = self.order_hashes_of(terms).get(3).copied().context("request hash")?;
-        let from = self.addr(sender);
-        let [cs, co] = [SOL, OURS].map(|s| Call { from, to: self.hub(s), data: IHub::viewConsumedCall { id: request[s] }.abi_encode().into() });
-        let consumed = self.pair.call_each(cs, co)?.map(|c| U256::from_be_slice(c.get(..32).unwrap_or_default()));
-        let ids = [deal_id(&request[SOL], &consumed[SOL]), deal_id(&request[OURS], &consumed[OURS])];
-        self.pair.map.add(format!("deal {}", self.deals.len()), ids[SOL], ids[OURS]);
+        let ids = self.map_deal_id(terms, sender)?;
         let out = self.both(name, sender, |w, s| w.hub(s), |w, s| {
             let o = w.orders(terms, s);
             if sponsored {
@@ -846,7 +941,7 @@ impl World {
         if out[SOL].success {
             let pool = self.asset(Kind::Workerpool, terms.pool).context("a deal has a workerpool")?;
             let volume = terms.volumes.iter().copied().min().unwrap_or(0);
-            self.deals.push(DealRef { id: ids, volume, pool });
+            self.deals.push(DealRef { id: ids, volume, pool, sponsored: sponsored && terms.requester != actor::SPONSOR });
         }
         Ok(())
     }
@@ -921,6 +1016,8 @@ impl World {
         self.order_hashes.clear();
         self.deals.clear();
         self.tasks.clear();
+        self.boost_deals.clear();
+        self.diverged = None;
         Ok(())
     }
 }

@@ -101,6 +101,8 @@ pub struct Pair {
     wait: u64,
     /// What was compared.
     pub tally: Tally,
+    /// The exception of the last step, when it leaves the deployments apart by design.
+    divergence: Option<&'static str>,
 }
 
 impl Pair {
@@ -138,7 +140,7 @@ impl Pair {
         ] {
             map.add_address(name, s, o);
         }
-        Ok(Self { _runtime: runtime, sol, ours, map, wait: 0, tally: Tally::default() })
+        Ok(Self { _runtime: runtime, sol, ours, map, wait: 0, tally: Tally::default(), divergence: None })
     }
 
     /// Saves both chains as the start of every case ([`Pair::reset`]).
@@ -162,6 +164,12 @@ impl Pair {
         self.map = map;
         self.wait = 0;
         Ok(())
+    }
+
+    /// The exception of the last step if it ends the comparison of the case (the states
+    /// differ by design from there on).
+    pub fn take_divergence(&mut self) -> Option<&'static str> {
+        self.divergence.take()
     }
 
     /// Moves both clocks `seconds` forward before the next transaction.
@@ -212,7 +220,12 @@ impl Pair {
         let o = run(&self.ours, ours)?;
         if let Err(difference) = compare(&self.map, &s, &o) {
             match exceptions::excuse(action, &s, &o) {
-                Some(e) => *self.tally.excused.entry(e.name).or_default() += 1,
+                Some(e) => {
+                    *self.tally.excused.entry(e.name).or_default() += 1;
+                    if e.ends_case {
+                        self.divergence = Some(e.name);
+                    }
+                }
                 None => bail!("{action}: {difference}\n  Solidity: {}\n  ours:     {}", self.show(&s, false), self.show(&o, true)),
             }
         }
