@@ -11,7 +11,7 @@ use std::{
 
 use alloy::{
     hex,
-    primitives::{keccak256, Address, FixedBytes, U256},
+    primitives::{keccak256, Address, FixedBytes, B256, U256},
     providers::{Provider, ProviderBuilder},
     sol_types::SolCall,
 };
@@ -48,10 +48,14 @@ impl Chain {
         serde_json::from_str(&std::fs::read_to_string(self.record_path()).unwrap()).unwrap()
     }
 
-    /// Runs `poco <args> --json` with the owner's key; its exit success and JSON output.
+    /// Runs `poco <args> --json` with the owner's key (on chain `devnet` unless `args` name
+    /// one); its exit success and JSON output.
     async fn poco(&self, args: &[&str], env: &[(&str, &str)]) -> (bool, Value) {
         let mut cmd = assert_cmd::Command::cargo_bin("poco").unwrap();
-        cmd.arg("--chain-file").arg(self.dir.path().join("chains.toml")).args(["--chain", "devnet", "--json"]);
+        cmd.arg("--chain-file").arg(self.dir.path().join("chains.toml")).arg("--json");
+        if !args.contains(&"--chain") {
+            cmd.args(["--chain", "devnet"]);
+        }
         cmd.args(args).env("POCO_PRIVATE_KEY", &self.key).env_remove("POCO_DEPLOY_STOP_AFTER");
         for (k, v) in env {
             cmd.env(k, v);
@@ -312,4 +316,36 @@ async fn every_program_passes_what_cargo_stylus_check_asks_the_devnet() {
         let answer = ArbWasm::activateProgramCall::abi_decode_returns(&out).unwrap();
         assert!(answer.version > 0 && answer.dataFee > U256::ZERO, "{name}");
     }
+}
+
+/// A chain whose file names an RLC (Arbitrum One, Sepolia) gets no RLC of ours: the hub is
+/// configured with that token. Here the RLC is a first deployment's, and the second
+/// deployment, under another `--salt`, is a distinct protocol on the same chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chain_with_its_own_rlc_uses_it_and_another_salt_is_another_deployment() {
+    let chain = Chain::start().await;
+    let (ok, first) = chain.poco(&["deploy"], &[]).await;
+    assert!(ok, "{first}");
+    let rlc = address(&chain.record()["addresses"]["rlc"]);
+    let file = chain.dir.path().join("chains.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\n[with-rlc]\nrpc = \"http://{}\"\nchain-id = {}\nrlc = \"{rlc}\"\n", chain.addr, poco_devnet::DEVNODE_CHAIN_ID)).unwrap();
+    let salt = format!("{}", B256::repeat_byte(0x11));
+    let (ok, second) = chain.poco(&["--chain", "with-rlc", "deploy", "--salt", &salt], &[]).await;
+    assert!(ok, "{second}");
+    let record: Value = serde_json::from_str(&std::fs::read_to_string(chain.dir.path().join("with-rlc.json")).unwrap()).unwrap();
+    assert_eq!(record["external-rlc"], true);
+    assert!(record["programs"].get("rlc").is_none(), "no RLC deployed");
+    assert_eq!(address(&record["addresses"]["rlc"]), rlc);
+    assert_eq!(record["salt"], salt);
+    let hub = address(&record["addresses"]["hub"]);
+    assert_ne!(hub, address(&chain.record()["addresses"]["hub"]), "another salt, another hub");
+    let p = chain.provider();
+    assert_eq!(poco_client::bindings::IHub::new(hub, &p).token().call().await.unwrap(), rlc);
+    // The record's salt is kept: another one is refused rather than mixing deployments.
+    let (ok, mixed) = chain.poco(&["--chain", "with-rlc", "deploy"], &[]).await;
+    assert!(ok && mixed["sent"] == 0, "{mixed}");
+    let other = format!("{}", B256::repeat_byte(0x22));
+    let (ok, refused) = chain.poco(&["--chain", "with-rlc", "deploy", "--salt", &other], &[]).await;
+    assert!(!ok && refused.to_string().contains("salt"), "{refused}");
 }
