@@ -211,6 +211,11 @@ pub enum Op {
     Claim { task: usize },
     /// Time passes before the next transaction.
     Wait { seconds: u64 },
+    /// `initializeArray` (or `initializeAndClaimArray` when `claim`) of tasks `idxs` of one
+    /// deal, sent by its scheduler.
+    InitializeArray { deal: usize, idxs: Vec<u64>, claim: bool },
+    /// `claimArray` of known tasks.
+    ClaimArray { tasks: Vec<usize> },
     /// `matchOrdersBoost`, or `sponsorMatchOrdersBoost` sent by the sponsor.
     MatchBoost { terms: Box<Terms>, sponsored: bool },
     /// `pushResultBoost` of task `index` of a Boost deal by a worker, authorized by the
@@ -250,6 +255,9 @@ impl Op {
             Op::Claim { .. } => "claim",
             Op::Wait { .. } => "wait",
             Op::Progress { .. } => "progress",
+            Op::InitializeArray { claim: false, .. } => "initializeArray",
+            Op::InitializeArray { claim: true, .. } => "initializeAndClaimArray",
+            Op::ClaimArray { .. } => "claimArray",
             Op::MatchBoost { .. } => "matchOrdersBoost",
             Op::PushBoost { .. } => "pushResultBoost",
             Op::ClaimBoost { .. } => "claimBoost",
@@ -551,6 +559,39 @@ impl World {
             }
             Op::Wait { seconds } => self.pair.wait(seconds),
             Op::Progress { pick } => self.progress(pick)?,
+            Op::InitializeArray { deal, idxs, claim } => {
+                let Some(d) = self.pick_deal(deal) else { return Ok(()) };
+                let deal = deal % self.deals.len();
+                let scheduler = self.assets.get(d.pool).map_or(actor::SCHEDULER, |a| a.owner);
+                let idxs: Vec<u64> = idxs.iter().map(|i| i % (d.volume + 1)).collect();
+                let tasks: Vec<[B256; 2]> = idxs.iter().map(|i| d.id.map(|id| task_id(&id, &U256::from(*i)))).collect();
+                for (i, t) in idxs.iter().zip(&tasks) {
+                    self.pair.map.add(format!("task {i} of deal {deal}"), t[SOL], t[OURS]);
+                }
+                let out = self.both(name, scheduler, hub, |_, s| {
+                    let deal_ids = vec![d.id[s]; idxs.len()];
+                    let indexes = idxs.iter().map(|i| U256::from(*i)).collect();
+                    if claim {
+                        IPoco2::initializeAndClaimArrayCall { dealIds: deal_ids, indexes }.abi_encode().into()
+                    } else {
+                        IPoco2::initializeArrayCall { dealIds: deal_ids, indexes }.abi_encode().into()
+                    }
+                })?;
+                if out[SOL].success {
+                    for (idx, id) in idxs.into_iter().zip(tasks) {
+                        if !self.tasks.iter().any(|t| t.id == id) {
+                            self.tasks.push(TaskRef { deal, idx, id, votes: Vec::new() });
+                        }
+                    }
+                }
+            }
+            Op::ClaimArray { tasks } => {
+                if self.tasks.is_empty() {
+                    return Ok(());
+                }
+                let ids: Vec<[B256; 2]> = tasks.iter().filter_map(|t| self.tasks.get(t % self.tasks.len()).map(|t| t.id)).collect();
+                self.both(name, actor::REQUESTER, hub, |_, s| IPoco2::claimArrayCall { taskIds: ids.iter().map(|i| i[s]).collect() }.abi_encode().into())?;
+            }
             Op::MatchBoost { terms, sponsored } => {
                 self.terms.push(*terms.clone());
                 self.remember_hashes(&terms);

@@ -180,6 +180,8 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (0..8usize, prop::bool::weighted(0.8)).prop_map(|(task, by_scheduler)| Op::Finalize { task, by_scheduler }),
         2 => (0..8usize, 0..4u32, prop_oneof![4 => Just(0u8), 1 => Just(1u8)]).prop_map(|(task, worker, answer)| Op::ContributeAndFinalize { task, worker, answer }),
         2 => (0..8usize).prop_map(|task| Op::Claim { task }),
+        1 => (0..8usize, prop::collection::vec(0..4u64, 0..4), any::<bool>()).prop_map(|(deal, idxs, claim)| Op::InitializeArray { deal, idxs, claim }),
+        1 => prop::collection::vec(0..8usize, 0..4).prop_map(|tasks| Op::ClaimArray { tasks }),
         3 => prop_oneof![3 => 1..700u64, 1 => 700..4_000u64].prop_map(|seconds| Op::Wait { seconds }),
         14 => (0..64usize).prop_map(|pick| Op::Progress { pick }),
         3 => (terms(), prop::bool::weighted(0.3), prop::bool::weighted(0.85)).prop_map(|(mut terms, sponsored, boost_trust)| {
@@ -203,7 +205,7 @@ fn our_hub_behaves_as_solidity_poco() {
     let started = Instant::now();
     let world = RefCell::new(ready().expect("deploying both protocols"));
     let setup = started.elapsed();
-    let mut runner = TestRunner::new(ProptestConfig { cases, max_shrink_iters: 2_000, ..ProptestConfig::default() });
+    let mut runner = TestRunner::new(ProptestConfig { cases, max_shrink_iters: 2_000, failure_persistence: None, ..ProptestConfig::default() });
     let (sequences, applied, diverged) = (RefCell::new(0u64), RefCell::new(0u64), RefCell::new(0u64));
     let result = runner.run(&prop::collection::vec(op(), 1..=steps), |ops| {
         let mut w = world.borrow_mut();
