@@ -12,6 +12,8 @@
 //! `eth_call` at the same block), and `eth_estimateGas`, which simulates at the latest
 //! block's timestamp rather than the next one's, never decides an outcome at a deadline.
 
+mod boost;
+
 use alloy::{
     network::TransactionBuilder,
     primitives::{Address, Bytes, B256, U256},

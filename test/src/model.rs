@@ -158,6 +158,10 @@ pub struct Model {
     pub deals: BTreeMap<B256, DealModel>,
     /// Tasks by id (absent: UNSET).
     pub tasks: BTreeMap<B256, TaskModel>,
+    /// Boost deals by id (PoCo's `m_dealsBoost`): the same terms, settled one push each.
+    pub boost_deals: BTreeMap<B256, DealModel>,
+    /// Boost tasks by id (absent: UNSET): Boost records only a task's status.
+    pub boost_tasks: BTreeMap<B256, TaskStatusEnum>,
 }
 
 /// Why PoCo refuses an operation (the model's stand-in for a revert). A reason that is one of
@@ -166,11 +170,11 @@ pub struct Model {
 /// ([`revert_data`]).
 pub type Refused = &'static str;
 
-/// The revert data PoCo returns for `why`: `Error(why)` for its escrow reasons,
+/// The revert data PoCo returns for `why`: `Error(why)` for its escrow and Boost reasons,
 /// `Panic(0x11)` for an arithmetic underflow, nothing for Poco2's bare `require`s.
 pub fn revert_data(why: Refused) -> Vec<u8> {
     use alloy::sol_types::SolError;
-    if why.starts_with("IexecEscrow: ") {
+    if why.starts_with("IexecEscrow: ") || why.starts_with("PocoBoost: ") {
         alloy::sol_types::Revert::from(why).abi_encode()
     } else if why == PANIC_UNDERFLOW {
         alloy::sol_types::Panic::from(0x11u64).abi_encode()
@@ -548,6 +552,71 @@ impl Model {
                 m.unlock(*worker, deal.worker_stake())?;
             }
             m.tasks.insert(id, task);
+            Ok(())
+        })
+    }
+}
+
+impl Model {
+    /// `matchOrdersBoost` / `sponsorMatchOrdersBoost` of orders whose request asks for
+    /// `requested_trust` (§4.11): Boost refuses a trust above 1 before anything else, then
+    /// locks exactly as the classic match does.
+    pub fn match_boost(&mut self, id: B256, deal: DealModel, requested_trust: u64) -> Outcome {
+        self.atomically(|m| {
+            require(requested_trust <= 1, "PocoBoost: Bad trust level")?;
+            let volume = u128::from(deal.volume);
+            m.lock(deal.sponsor, deal.task_price() * volume)?;
+            m.lock(deal.scheduler, deal.pool_stake() * volume)?;
+            m.boost_deals.insert(id, deal);
+            Ok(())
+        })
+    }
+
+    /// The Boost deal and task id of `(deal_id, index)` when the task exists (`index <
+    /// botSize`, 0-based) and is UNSET (`requireTaskExistsAndUnset`).
+    fn boost_task(&self, deal_id: B256, index: u64) -> Outcome<(B256, DealModel)> {
+        let deal = self.boost_deals.get(&deal_id).filter(|d| index < d.volume).ok_or("PocoBoost: Unknown task")?;
+        let id = task_id(&deal_id, &U256::from(index));
+        require(!self.boost_tasks.contains_key(&id), "PocoBoost: Task status not unset")?;
+        Ok((id, deal.clone()))
+    }
+
+    /// `pushResultBoost(dealId, index, …)` by `worker` at `now`, without enclave and
+    /// callback (§4.11). The payer is seized, not `deal.requester` as PoCo's source does
+    /// (README, design decisions: the sponsor fix).
+    pub fn push_boost(&mut self, deal_id: B256, index: u64, worker: Address, authorized: bool, now: u64) -> Outcome {
+        self.atomically(|m| {
+            let (id, deal) = m.boost_task(deal_id, index)?;
+            require(now < deal.contribution_deadline(), "PocoBoost: Deadline reached")?;
+            require(!deal.tee, "PocoBoost: Tag requires enclave challenge")?;
+            require(authorized, "PocoBoost: Invalid contribution authorization signature")?;
+            m.boost_tasks.insert(id, TaskStatusEnum::COMPLETED);
+            m.seize(deal.sponsor, deal.task_price())?;
+            let worker_reward = deal.pool_price * (100 - deal.scheduler_reward_ratio) / 100;
+            m.reward(worker, worker_reward);
+            m.reward(deal.app_owner, deal.app_price);
+            if let Some(owner) = deal.dataset_owner {
+                m.reward(owner, deal.dataset_price);
+            }
+            m.unlock(deal.scheduler, deal.pool_stake())?;
+            let kitty = m.account(KITTY_ADDRESS).frozen;
+            let share = if kitty > 0 { (kitty / 10).max(KITTY_MIN).min(kitty) } else { 0 };
+            m.seize(KITTY_ADDRESS, share)?;
+            m.reward(deal.scheduler, deal.pool_price - worker_reward + share);
+            Ok(())
+        })
+    }
+
+    /// `claimBoost(dealId, index)` at `now` (§4.11): the payer refunded, the scheduler's
+    /// stake seized into the kitty.
+    pub fn claim_boost(&mut self, deal_id: B256, index: u64, now: u64) -> Outcome {
+        self.atomically(|m| {
+            let (id, deal) = m.boost_task(deal_id, index)?;
+            require(deal.contribution_deadline() <= now, "PocoBoost: Deadline not reached")?;
+            m.boost_tasks.insert(id, TaskStatusEnum::FAILED);
+            m.unlock(deal.sponsor, deal.task_price())?;
+            m.seize(deal.scheduler, deal.pool_stake())?;
+            m.entry(KITTY_ADDRESS).frozen += deal.pool_stake();
             Ok(())
         })
     }

@@ -22,16 +22,10 @@ use poco_core::{
     orders::{matchOrdersBoostCall, sponsorMatchOrdersBoostCall},
 };
 use poco_e2e::{
-    bindings::{IHub, IRlc, ITaskViews},
+    bindings::{IBoostMatchEvents, IBoostPush, IHub, IRlc, ITaskViews},
     lifecycle::{authorize, events, no_enclave_sign, ready, Harness, Sent, REFERENCE_RESULTS},
     market::{signed_orders, DealTerms},
 };
-
-alloy::sol!(
-    #[sol(rpc, all_derives)]
-    IBoostPush,
-    "../abi/facet-boost-push.json"
-);
 
 /// SRLC the requester and the scheduler deposit: 100 RLC.
 const DEPOSIT: u64 = 100_000_000_000;
@@ -66,23 +60,6 @@ async fn match_boost(h: &mut Harness, terms: &DealTerms, salt: u64, sponsor: Opt
     assert_eq!(notices.len(), 1);
     assert_eq!((notices[0].dealId, notices[0].workerpool, notices[0].params.as_str()), (id, h.assets.pool, terms.params.as_str()));
     (id, sent)
-}
-
-alloy::sol! {
-    /// The Boost match facet's events (its order-taking functions are poco-core's `*Call`s).
-    interface IBoostMatchEvents {
-        event SchedulerNoticeBoost(
-            address indexed workerpool,
-            bytes32 dealId,
-            address app,
-            address dataset,
-            uint256 category,
-            bytes32 tag,
-            string params,
-            address beneficiary
-        );
-        event DealSponsoredBoost(bytes32 dealId, address sponsor);
-    }
 }
 
 /// Worker `w` pushes task `index` of `deal`, authorized by the scheduler, without enclave.

@@ -1,7 +1,8 @@
 //! Fund conservation over whole task lifecycles, as a property over real transactions on the
 //! devnet: random deals (prices, volume, trust, with or without dataset), tasks initialized,
 //! contributions (honest, lying), reveals (or none), reopens, finalizes, fast-path
-//! finalizations and claims, at random times. After every step, Σ balances + Σ frozen ==
+//! finalizations and claims, and PoCo Boost deals (matched by the requester or sponsored by a
+//! worker) with their pushes and claims, at random times. After every step, Σ balances + Σ frozen ==
 //! SRLC totalSupply == RLC held by the hub, and every account's balance and frozen funds,
 //! every worker's score, the task and its contributions equal what the plain model of PoCo's
 //! rules says ([`poco_e2e::model`]); each operation must succeed exactly when the model
@@ -57,6 +58,13 @@ enum Op {
     /// a task has moved on, this keeps lifecycles going to their end. The chain still
     /// decides the outcome; the harness compares it with the model's as for any operation.
     Progress { pick: usize },
+    /// `matchOrdersBoost`, or `sponsorMatchOrdersBoost` paid by worker 0 when `sponsored`.
+    MatchBoost { app_price: u64, dataset_price: u64, pool_price: u64, volume: u64, trust: u64, with_dataset: bool, sponsored: bool },
+    /// `pushResultBoost` of task `index` (0-based) of a Boost deal, authorized by the
+    /// scheduler or (refused) by the worker itself.
+    PushBoost { deal: usize, index: u64, worker: usize, authorized: bool },
+    /// `claimBoost` of task `index` of a Boost deal.
+    ClaimBoost { deal: usize, index: u64 },
 }
 
 impl Op {
@@ -72,11 +80,14 @@ impl Op {
             Op::Claim { .. } => 7,
             Op::Wait { .. } => 8,
             Op::Progress { .. } => 9,
+            Op::MatchBoost { .. } => 10,
+            Op::PushBoost { .. } => 11,
+            Op::ClaimBoost { .. } => 12,
         }
     }
 }
 
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 13] = [
     "matchOrders",
     "initialize",
     "contribute",
@@ -87,6 +98,9 @@ const KINDS: [&str; 10] = [
     "claim",
     "wait",
     "progress",
+    "matchOrdersBoost",
+    "pushResultBoost",
+    "claimBoost",
 ];
 
 fn match_op() -> impl Strategy<Value = Op> {
@@ -102,6 +116,19 @@ fn match_op() -> impl Strategy<Value = Op> {
     )
 }
 
+fn match_boost_op() -> impl Strategy<Value = Op> {
+    (0..4u64, 0..4u64, 0..40u64, 1..4u64, prop_oneof![4 => 0..2u64, 1 => 2..4u64], any::<bool>(), prop::bool::weighted(0.3))
+        .prop_map(|(app_price, dataset_price, pool_price, volume, trust, with_dataset, sponsored)| Op::MatchBoost {
+            app_price,
+            dataset_price,
+            pool_price,
+            volume,
+            trust,
+            with_dataset,
+            sponsored,
+        })
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let task = 0..8usize;
     let worker = 0..WORKERS;
@@ -115,6 +142,10 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (task.clone(), prop::bool::weighted(0.9)).prop_map(|(task, by_scheduler)| Op::Finalize { task, by_scheduler }),
         1 => (task.clone(), worker).prop_map(|(task, worker)| Op::ContributeAndFinalize { task, worker }),
         1 => task.prop_map(|task| Op::Claim { task }),
+        2 => match_boost_op(),
+        2 => (0..4usize, 0..3u64, 0..WORKERS, prop::bool::weighted(0.9))
+            .prop_map(|(deal, index, worker, authorized)| Op::PushBoost { deal, index, worker, authorized }),
+        1 => (0..4usize, 0..3u64).prop_map(|(deal, index)| Op::ClaimBoost { deal, index }),
         8 => any::<usize>().prop_map(|pick| Op::Progress { pick }),
         3 => prop_oneof![8 => 1..100u64, 3 => 550..700u64, 1 => 1400..1600u64, 1 => 2900..3100u64]
             .prop_map(|seconds| Op::Wait { seconds }),
@@ -127,6 +158,8 @@ struct Case {
     /// The task the next [`Case::task`] returns, set by [`Case::progress`].
     pinned: std::cell::Cell<Option<B256>>,
     deals: Vec<B256>,
+    /// Boost deals made, in order.
+    boost_deals: Vec<B256>,
     voted: BTreeMap<(B256, Address), B256>,
 }
 
@@ -138,6 +171,32 @@ impl Case {
         } else {
             self.deals[i % self.deals.len()]
         }
+    }
+
+    /// The `i`-th Boost deal of the case (modulo their number), or one that does not exist.
+    fn boost_deal(&self, i: usize) -> B256 {
+        if self.boost_deals.is_empty() {
+            B256::repeat_byte(0xb0)
+        } else {
+            self.boost_deals[i % self.boost_deals.len()]
+        }
+    }
+
+    /// A Boost task still UNSET, chosen by `pick`: its deal's position and its index.
+    fn unsettled_boost_task(&self, pick: usize) -> Option<(usize, u64, u64)> {
+        let m = &self.h.model;
+        let open: Vec<(usize, u64, u64)> = self
+            .boost_deals
+            .iter()
+            .enumerate()
+            .flat_map(|(d, id)| {
+                let deal = &m.boost_deals[id];
+                (0..deal.volume)
+                    .filter(|i| !m.boost_tasks.contains_key(&poco_core::ids::task_id(id, &alloy::primitives::U256::from(*i))))
+                    .map(move |i| (d, i, deal.contribution_deadline()))
+            })
+            .collect();
+        open.get(pick % open.len().max(1)).copied()
     }
 
     /// A task the model knows, chosen by `i`: three times in four among those still ACTIVE
@@ -166,6 +225,17 @@ impl Case {
     /// The operation [`Op::Progress`] stands for in the model's current state.
     fn progress(&self, pick: usize) -> Op {
         let m = &self.h.model;
+        // One step in three settles a Boost task: mostly pushed before its deadline, else
+        // left to its deadline and claimed.
+        if pick % 3 == 1 {
+            if let Some((deal, index, deadline)) = self.unsettled_boost_task(pick / 3) {
+                return match (self.h.now < deadline, pick % 16 < 9) {
+                    (true, true) => Op::PushBoost { deal, index, worker: pick % WORKERS, authorized: true },
+                    (true, false) => Op::Wait { seconds: deadline - self.h.now },
+                    (false, _) => Op::ClaimBoost { deal, index },
+                };
+            }
+        }
         let live: Vec<(usize, &poco_e2e::model::TaskModel)> = m
             .tasks
             .values()
@@ -273,6 +343,17 @@ impl Case {
                 self.h.wait(seconds);
                 return Ok(true);
             }
+            Op::MatchBoost { app_price, dataset_price, pool_price, volume, trust, with_dataset, sponsored } => {
+                let terms = DealTerms { app_price, dataset_price, pool_price, volume, trust, with_dataset, ..DealTerms::reference() };
+                let sponsor = sponsored.then(|| self.h.workers[0].clone());
+                let (deal, sent) = self.h.try_match_boost(&terms, sponsor.as_ref()).await?;
+                self.boost_deals.extend(deal);
+                sent
+            }
+            Op::PushBoost { deal, index, worker, authorized } => {
+                self.h.push_boost(worker, self.boost_deal(deal), index, authorized).await?
+            }
+            Op::ClaimBoost { deal, index } => self.h.claim_boost(self.boost_deal(deal), index).await?,
             // `run_case` resolves it first (`Case::progress`).
             Op::Progress { .. } => return Ok(false),
         };
@@ -284,7 +365,7 @@ impl Case {
 /// run shows each was exercised both ways.
 #[derive(Default)]
 struct Counts {
-    per_kind: [[u32; 2]; 10],
+    per_kind: [[u32; 2]; 13],
     refusals: BTreeMap<(usize, &'static str), u32>,
 }
 type Tally = RefCell<Counts>;
@@ -296,7 +377,8 @@ async fn run_case(base: &Harness, snapshot: &RefCell<String>, tally: &Tally, ops
     let reverted: bool = p.raw_request("evm_revert".into(), (id.clone(),)).await?;
     ensure!(reverted, "evm_revert {id} failed");
     *snapshot.borrow_mut() = p.raw_request("evm_snapshot".into(), ()).await?;
-    let mut case = Case { h: base.clone(), pinned: Default::default(), deals: Vec::new(), voted: BTreeMap::new() };
+    let mut case =
+        Case { h: base.clone(), pinned: Default::default(), deals: Vec::new(), boost_deals: Vec::new(), voted: BTreeMap::new() };
     for (i, op) in ops.iter().enumerate() {
         let resolved;
         let op = match *op {
@@ -329,8 +411,10 @@ fn srlc_is_conserved_and_every_account_follows_pocos_rules_through_whole_lifecyc
     let config = ProptestConfig { cases, failure_persistence: None, max_shrink_iters: 64, ..ProptestConfig::default() };
     let mut runner = TestRunner::new(config);
     let tally = Tally::default();
-    // Every case starts with a match, so that its other operations have a deal to work on.
-    let lifecycle = (match_op(), proptest::collection::vec(op(), 10..30)).prop_map(|(first, mut ops)| {
+    // Every case starts with a match (classic or Boost), so that its other operations have a
+    // deal to work on.
+    let first = prop_oneof![2 => match_op(), 1 => match_boost_op()];
+    let lifecycle = (first, proptest::collection::vec(op(), 10..30)).prop_map(|(first, mut ops)| {
         ops.insert(0, first);
         ops
     });
