@@ -74,7 +74,6 @@ const OWNER_SELECTOR: [u8; 4] = [0x8d, 0xa5, 0xcb, 0x5b];
 
 /// Runtime of the `owner()` facet: `PUSH32 slot SLOAD PUSH1 0 MSTORE PUSH1 32 PUSH1 0
 /// RETURN`, where slot is diamond-1's `contractOwner` (`keccak256("diamond.standard.diamond.storage") + 3`).
-#[allow(clippy::indexing_slicing)] // fixed layout, 42 bytes
 pub fn owner_facet_runtime() -> Vec<u8> {
     let slot = U256::from_be_bytes(keccak256("diamond.standard.diamond.storage").0) + U256::from(3);
     let mut code = vec![0x7f];

@@ -237,7 +237,8 @@ fn our_hub_behaves_as_solidity_poco() {
     }
     eprintln!("  cases ended by a deliberate deviation: {}", diverged.borrow());
     for (name, n) in &w.pair.tally.excused {
-        eprintln!("  excused by {name}: {n}");
+        let readme = poco_differential::exceptions::EXCEPTIONS.iter().find(|e| e.name == *name).map_or("", |e| e.readme);
+        eprintln!("  excused by {name} ({readme}): {n}");
     }
     if let Err(e) = result {
         panic!("{e}");
