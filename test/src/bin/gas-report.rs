@@ -3,7 +3,8 @@
 //! 1. the small hot operations (RLC transfer/approve, the hub's deposits and withdraw,
 //!    createApp, matchOrders) beside issue 10's Solidity figures;
 //! 2. PoCo's six reference lifecycle scenarios of issue 8 (A3, B, B0, D, C, A5) with exactly
-//!    its inputs, per transaction and per scenario, beside Solidity PoCo 6.1.0's figures;
+//!    its inputs, per transaction and per scenario, beside Solidity PoCo 6.1.0's figures, then
+//!    PoCo Boost for B's inputs (beside B's Solidity total) and a sponsored Boost deal;
 //! 3. the entry gas each Stylus program pays per call (`ArbWasm.programInitGas`).
 //!
 //! Every transaction is measured three times, on three devnets running the same transactions
@@ -65,6 +66,8 @@ const B0: usize = 4;
 const D: usize = 5;
 const A5: [usize; 3] = [6, 7, 8];
 const WORKERS: u32 = 9;
+/// Category 0's Boost deadline after the match: 7 × its 300 s timeref.
+const BOOST_DEADLINE: u64 = 7 * 300;
 
 /// How the devnet of a pass prices program entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,7 +227,7 @@ impl Scenario {
         let sum = |f: fn(&Measured) -> u64| self.rows.iter().map(f).sum();
         Measured {
             label: label.to_string(),
-            solidity: Some(self.solidity_total),
+            solidity: (self.solidity_total > 0).then_some(self.solidity_total),
             gas: sum(|m| m.gas),
             entry: sum(|m| m.entry),
             floor: sum(|m| m.floor),
@@ -311,7 +314,25 @@ async fn scenarios(h: &mut Harness, m: &Meter) -> Result<Vec<Scenario>> {
 
     let mut a5 = Scenario::new("A5: trust 5, 3 workers", 2_721_130, m);
     replicated(h, &mut a5, 5, &A5, &[]).await?;
-    Ok(vec![a3, b, b0, d, c, a5])
+
+    // PoCo Boost for B's inputs, beside B's Solidity total (issue 11: one Boost task is
+    // compared with Solidity's classic trust-1 path; no Solidity Boost reference exists).
+    let mut boost = Scenario::new("Boost: B's inputs, match + push", 1_940_580, m);
+    let (deal, sent) = h.try_match_boost(&DealTerms::reference(), None).await?;
+    boost.tx("matchOrdersBoost", &sent, None).await?;
+    let deal = deal.context("Boost match refused")?;
+    boost.tx("pushResultBoost (89-byte results)", &h.push_boost(WARM_UP, deal, 0, true).await?, None).await?;
+
+    // A sponsored Boost deal of two tasks: one pushed, one claimed after the deadline.
+    let mut sponsored = Scenario::new("Boost: sponsored, volume 2, push + claim", 0, m);
+    let sponsor = h.workers[WARM_UP].clone();
+    let (deal, sent) = h.try_match_boost(&DealTerms { volume: 2, ..DealTerms::reference() }, Some(&sponsor)).await?;
+    sponsored.tx("sponsorMatchOrdersBoost (volume 2)", &sent, None).await?;
+    let deal = deal.context("sponsored Boost match refused")?;
+    sponsored.tx("pushResultBoost (task 0)", &h.push_boost(WARM_UP, deal, 0, true).await?, None).await?;
+    h.wait(BOOST_DEADLINE);
+    sponsored.tx("claimBoost (task 1, after the deadline)", &h.claim_boost(deal, 1).await?, None).await?;
+    Ok(vec![a3, b, b0, d, c, a5, boost, sponsored])
 }
 
 /// Every program of the deployment, by name.
