@@ -347,25 +347,7 @@ impl Harness {
         let id = deal_id(&orders._3.typed_data_hash(&separator), &U256::ZERO);
         let requester = self.actors.requester.clone();
         let sent = self.send(&requester, orders.abi_encode().into()).await?;
-        let category = usize::try_from(terms.category)?;
-        let deal = DealModel {
-            app_owner: self.actors.app_dev.address(),
-            app_price: u128::from(terms.app_price),
-            dataset_owner: terms.with_dataset.then(|| self.actors.dataset_owner.address()),
-            dataset_price: if terms.with_dataset { u128::from(terms.dataset_price) } else { 0 },
-            scheduler: self.actors.scheduler.address(),
-            pool_price: u128::from(terms.pool_price),
-            sponsor: self.actors.requester.address(),
-            trust: terms.trust.max(1),
-            tee: terms.tag[31] & TAG_TEE != 0,
-            callback: terms.callback,
-            start_time: sent.time,
-            timeref: DEFAULT_CATEGORIES.get(category).context("category")?.work_clock_time_ref,
-            bot_first: 0,
-            volume: terms.volume,
-            worker_stake_ratio: self.pool_policy.0,
-            scheduler_reward_ratio: self.pool_policy.1,
-        };
+        let deal = self.deal_model(&terms, self.actors.requester.address(), sent.time)?;
         let model = self.model.match_deal(id, deal);
         self.agree("matchOrders", &sent, &model)?;
         if !sent.ok() {
@@ -376,6 +358,30 @@ impl Harness {
         ensure!(ids == [id], "OrdersMatched of deals {ids:?}, expected {id}");
         self.check().await?;
         Ok((Some(Deal { id, orders, receipt: sent.receipt.clone() }), sent))
+    }
+
+    /// What PoCo records of a deal of fresh orders of `terms`, paid by `sponsor` and matched
+    /// at `time` (the model's view of `matchOrders` and `matchOrdersBoost` alike).
+    fn deal_model(&self, terms: &DealTerms, sponsor: Address, time: u64) -> Result<DealModel> {
+        let category = usize::try_from(terms.category)?;
+        Ok(DealModel {
+            app_owner: self.actors.app_dev.address(),
+            app_price: u128::from(terms.app_price),
+            dataset_owner: terms.with_dataset.then(|| self.actors.dataset_owner.address()),
+            dataset_price: if terms.with_dataset { u128::from(terms.dataset_price) } else { 0 },
+            scheduler: self.actors.scheduler.address(),
+            pool_price: u128::from(terms.pool_price),
+            sponsor,
+            trust: terms.trust.max(1),
+            tee: terms.tag[31] & TAG_TEE != 0,
+            callback: terms.callback,
+            start_time: time,
+            timeref: DEFAULT_CATEGORIES.get(category).context("category")?.work_clock_time_ref,
+            bot_first: 0,
+            volume: terms.volume,
+            worker_stake_ratio: self.pool_policy.0,
+            scheduler_reward_ratio: self.pool_policy.1,
+        })
     }
 
     /// `initialize(dealid, idx)`, sent by the scheduler; checks `TaskInitialize`.

@@ -13,7 +13,13 @@ const fail = (why) => {
 };
 
 // 1. A wallet sends, waits for the receipt, sends again: the nonce ethers asks for each
-//    time must be fresh, not the cached answer of the previous send.
+//    time must be fresh, not the cached answer of the previous send. ethers answers an
+//    identical request from its cache for 250 ms, on any node: when a receipt comes back
+//    sooner (a loaded machine, a block sealed right after the send), the next send would
+//    reuse the cached nonce and be refused as "already known". A dApp that sends again
+//    sooner needs ethers' NonceManager; this one lets the cache window pass, so the step
+//    depends on the chain, not on the machine's timing.
+const cacheWindow = () => new Promise((resolve) => setTimeout(resolve, 300));
 const wallet = new Wallet(keyA, provider);
 const nonces = [];
 for (let i = 0; i < 3; i++) {
@@ -21,6 +27,7 @@ for (let i = 0; i < 3; i++) {
   const receipt = await tx.wait();
   if (receipt.status !== 1) fail(`wallet transaction ${i} failed`);
   nonces.push(tx.nonce);
+  await cacheWindow();
 }
 if (nonces.some((n, i) => i > 0 && n !== nonces[i - 1] + 1)) fail(`wallet nonces ${nonces}`);
 
@@ -41,6 +48,7 @@ for (const tx of sent) {
 const other = new Wallet(keyB, provider);
 const nonce = await provider.getTransactionCount(other.address, "pending");
 await (await other.sendTransaction({ to, value: 3n, nonce })).wait();
+await cacheWindow();
 let stale = null;
 try {
   await other.sendTransaction({ to, value: 4n, nonce });

@@ -8,9 +8,8 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolCall,
 };
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use poco_core::{
-    constants::{DEFAULT_CATEGORIES, TAG_TEE},
     eip712::{domain_separator, PocoStructHash},
     ids::{deal_id, task_id},
     orders::{matchOrdersBoostCall, sponsorMatchOrdersBoostCall},
@@ -21,7 +20,6 @@ use super::{authorize, events, no_enclave_sign, Harness, Sent, REFERENCE_RESULTS
 use crate::{
     bindings::{IBoostMatchEvents, IBoostPush, ITaskViews},
     market::{signed_orders, DealTerms},
-    model::DealModel,
 };
 
 impl Harness {
@@ -47,25 +45,7 @@ impl Harness {
         };
         let payer = from.address();
         let sent = self.send(&from, input.into()).await?;
-        let category = usize::try_from(terms.category)?;
-        let deal = DealModel {
-            app_owner: self.actors.app_dev.address(),
-            app_price: u128::from(terms.app_price),
-            dataset_owner: terms.with_dataset.then(|| self.actors.dataset_owner.address()),
-            dataset_price: if terms.with_dataset { u128::from(terms.dataset_price) } else { 0 },
-            scheduler: self.actors.scheduler.address(),
-            pool_price: u128::from(terms.pool_price),
-            sponsor: payer,
-            trust: terms.trust.max(1),
-            tee: terms.tag[31] & TAG_TEE != 0,
-            callback: terms.callback,
-            start_time: sent.time,
-            timeref: DEFAULT_CATEGORIES.get(category).context("category")?.work_clock_time_ref,
-            bot_first: 0,
-            volume: terms.volume,
-            worker_stake_ratio: self.pool_policy.0,
-            scheduler_reward_ratio: self.pool_policy.1,
-        };
+        let deal = self.deal_model(&terms, payer, sent.time)?;
         let model = self.model.match_boost(id, deal, terms.trust);
         self.agree("matchOrdersBoost", &sent, &model)?;
         if !sent.ok() {
