@@ -17,6 +17,7 @@ mod wallet;
 // Operators' command groups (other modules of this crate): add `mod deploy;` etc. here.
 mod deploy;
 mod scheduler;
+mod worker;
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -64,6 +65,9 @@ pub(crate) enum Command {
     /// The workerpool's scheduler: `run` until Ctrl-C.
     #[command(subcommand)]
     Scheduler(scheduler::SchedulerCommand),
+    /// A workerpool's worker: `run` until Ctrl-C.
+    #[command(subcommand)]
+    Worker(worker::WorkerCommand),
 }
 
 /// Runs `command`.
@@ -83,5 +87,6 @@ pub(crate) async fn run(command: Command, global: &Global) -> Result<Report> {
         Command::Deploy(c) => c.run(global).await,
         Command::Upgrade(c) => c.run(global).await,
         Command::Scheduler(c) => c.run(global).await,
+        Command::Worker(c) => c.run(global).await,
     }
 }
