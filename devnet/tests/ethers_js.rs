@@ -1,5 +1,6 @@
 //! The devnet driven by ethers v6 from Node.js, as JavaScript dApps use it: interval mining
-//! (`block_time` 250 ms, the documented choice for JavaScript clients) lets a default
+//! (250 ms is the documented choice for JavaScript clients; the test seals every second so
+//! that three sends fit in one interval even on a loaded CI machine) lets a default
 //! `JsonRpcProvider`, whose identical requests are cached for 250 ms, send transactions back
 //! to back, and a reused nonce is answered in geth's words (ethers: `NONCE_EXPIRED`).
 //!
@@ -45,7 +46,7 @@ fn private_key(index: u32) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ethers_v6_sends_transactions_back_to_back_under_interval_mining() {
     let dir = tokio::task::spawn_blocking(ethers_dir).await.unwrap();
-    let config = DevnetConfig { block_time: Some(Duration::from_millis(250)), ..Default::default() };
+    let config = DevnetConfig { block_time: Some(Duration::from_secs(1)), ..Default::default() };
     let devnet = DevnetHandle::spawn(config).expect("devnet");
     let (addr, server) = serve(devnet.clone(), "127.0.0.1:0".parse().unwrap()).await.expect("serve");
     let url = format!("http://{addr}");
@@ -62,10 +63,17 @@ async fn ethers_v6_sends_transactions_back_to_back_under_interval_mining() {
     assert_eq!(seen["stale"], "NONCE_EXPIRED");
     // 3 + 3·2 + 3 + 0 wei: every transaction that was to land landed once.
     assert_eq!(seen["balance"], "12");
-    // The signer's three transactions, sent back to back, share blocks of 250 ms.
+    // The signer's three transactions, sent back to back within one interval (they take a
+    // few milliseconds each), fall in at most two blocks: some share one.
     let blocks: Vec<u64> = seen["blocks"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap()).collect();
     assert!(blocks.windows(2).all(|w| w[0] <= w[1]), "{blocks:?}");
-    let shared = devnet.run(move |d| d.block(blocks[0]).map(|b| b.transactions.len())).await.unwrap();
-    assert!(shared.is_some_and(|n| n >= 2), "back-to-back transactions in one block: {shared:?}");
+    let mut distinct = blocks.clone();
+    distinct.dedup();
+    assert!(distinct.len() < blocks.len(), "back-to-back transactions in one block: {blocks:?}");
+    let sizes = devnet
+        .run(move |d| distinct.iter().map(|n| d.block(*n).map_or(0, |b| b.transactions.len())).sum::<usize>())
+        .await
+        .unwrap();
+    assert_eq!(sizes, 3, "the blocks hold the three transactions and nothing else");
     server.stop().unwrap();
 }
