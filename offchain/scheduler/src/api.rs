@@ -166,6 +166,7 @@ fn is_final(a: &Action) -> bool {
 
 async fn instructions(State(s): State<ApiState>, headers: HeaderMap) -> Reply<Instructions> {
     let w = worker(&s, &headers).await?;
+    let _guard = s.engine.lock_state().await;
     let mut out = Vec::new();
     for mut r in s.engine.store.replicates_of(&w).await? {
         if r.delivered != 0 {
@@ -188,6 +189,7 @@ async fn status(
     Json(report): Json<StatusReport>,
 ) -> Reply<Instruction> {
     let w = worker(&s, &headers).await?;
+    let _guard = s.engine.lock_state().await;
     let Some(mut r) = s.engine.store.replicate(&task, &w).await? else {
         return Ok(Json(Instruction { task_id: task, action: Action::Abort { reason: AbortReason::UnknownTask } }));
     };

@@ -92,8 +92,11 @@ pub struct Engine {
     pub config: Config,
     /// The workerpool owner's key (authorizations).
     signer: PrivateKeySigner,
-    /// Serialises assignments (one decision at a time over the replicates table).
-    assign_lock: Mutex<()>,
+    /// One writer at a time over the tasks and replicates tables: a round's step of a task,
+    /// an assignment and a worker's report each read rows, decide and write them back, so
+    /// two of them interleaving would lose an update (e.g. a round saving a task read
+    /// before a worker's upload, erasing its result link).
+    state_lock: Mutex<()>,
 }
 
 /// The JSON of an action.
@@ -118,7 +121,13 @@ fn i64_of(v: U256) -> i64 {
 impl Engine {
     /// An engine over `chain` and `store`, signing as `signer`.
     pub fn new(chain: Chain, store: Store, config: Config, signer: PrivateKeySigner) -> Arc<Self> {
-        Arc::new(Self { chain, store, config, signer, assign_lock: Mutex::new(()) })
+        Arc::new(Self { chain, store, config, signer, state_lock: Mutex::new(()) })
+    }
+
+    /// Holds the state lock (see `state_lock`) for a read-decide-write over tasks and
+    /// replicates outside the engine (the worker API's reports).
+    pub async fn lock_state(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.state_lock.lock().await
     }
 
     /// The workerpool owner's key.
@@ -293,11 +302,17 @@ impl Engine {
     /// final deadline that can be claimed.
     async fn drive(&self, now: u64, busy: &HashSet<String>) -> Result<Vec<B256>> {
         let mut claimable = Vec::new();
-        for t in self.store.tasks_in_phase("active").await? {
-            if busy.contains(&t.task_id) {
+        for listed in self.store.tasks_in_phase("active").await? {
+            if busy.contains(&listed.task_id) {
                 continue;
             }
-            let id = b256(&t.task_id)?;
+            let _guard = self.state_lock.lock().await;
+            // Read again under the lock: a report may have changed it since the listing.
+            let id = b256(&listed.task_id)?;
+            let Some(t) = self.store.task(&id).await? else { continue };
+            if t.phase != "active" {
+                continue;
+            }
             if let Some(claim) = self.drive_task(t, id, now).await.with_context(|| format!("task {id}"))? {
                 claimable.push(claim);
             }
@@ -604,7 +619,7 @@ impl Engine {
     /// `doesTaskNeedMoreContributionsForConsensus`: contributed votes by group, replicates
     /// assigned less than one `timeref` ago counted as joining the best group).
     pub async fn assign(&self, worker: Address) -> Result<Option<Assignment>> {
-        let _guard = self.assign_lock.lock().await;
+        let _guard = self.state_lock.lock().await;
         let (_, now) = self.chain.head().await?;
         let now_i = i64::try_from(now)?;
         for t in self.store.tasks_in_phase("active").await? {
