@@ -15,6 +15,7 @@ mod order;
 mod task;
 mod wallet;
 // Operators' command groups (other modules of this crate): add `mod deploy;` etc. here.
+mod demo;
 mod deploy;
 mod scheduler;
 mod worker;
@@ -68,6 +69,10 @@ pub(crate) enum Command {
     /// A workerpool's worker: `run` until Ctrl-C.
     #[command(subcommand)]
     Worker(worker::WorkerCommand),
+    /// The whole marketplace on this machine in about a minute: a devnet, the protocol, a
+    /// scheduler and workers, and a requester running the example app; prints the result
+    /// and who was paid what, and leaves nothing running.
+    Demo(demo::DemoArgs),
 }
 
 /// Runs `command`.
@@ -88,5 +93,6 @@ pub(crate) async fn run(command: Command, global: &Global) -> Result<Report> {
         Command::Upgrade(c) => c.run(global).await,
         Command::Scheduler(c) => c.run(global).await,
         Command::Worker(c) => c.run(global).await,
+        Command::Demo(c) => c.run(global).await,
     }
 }

@@ -5,7 +5,7 @@ use alloy::{
     primitives::{B256, U256},
     sol_types::SolCall,
 };
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use poco_client::{
     bindings::{IPoco2, ITaskViews},
@@ -26,6 +26,10 @@ pub(crate) enum TaskCommand {
     Show {
         /// Task id.
         taskid: B256,
+        /// Also download the result archive its result link points at (a completed task
+        /// whose results are an http(s) location, as a workerpool's store gives) to FILE.
+        #[arg(long, value_name = "FILE")]
+        download: Option<std::path::PathBuf>,
     },
     /// Claims a task past its final deadline: the requester is refunded, the workerpool's
     /// stake seized (`claim`).
@@ -41,7 +45,7 @@ impl TaskCommand {
         let hub = session.hub().await?;
         let views = ITaskViews::new(hub, &session.provider);
         match self {
-            TaskCommand::Show { taskid } => {
+            TaskCommand::Show { taskid, download } => {
                 let task = views.viewTask(taskid).call().await.map_err(|e| explain_call("viewTask", &e))?;
                 let now = chain_time(&session.provider).await?;
                 let status = TaskStatus::of(task.status, task.finalDeadline, now);
@@ -70,8 +74,16 @@ impl TaskCommand {
                     "results": results,
                     "resultsCallback": task.resultsCallback,
                 });
+                let mut json = json;
+                let mut saved = String::new();
+                if let Some(path) = download {
+                    let bytes = download_result(&task.results).await?;
+                    std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+                    json["downloaded"] = json!(path.display().to_string());
+                    saved = format!("\nresult archive saved to {} ({} bytes)", path.display(), bytes.len());
+                }
                 let human = format!(
-                    "task {taskid}\nstatus   {status}\ndeal     {} (task {})\nfinal deadline  {} (chain time now {now})\ncontributors    {}\nresults  {}",
+                    "task {taskid}\nstatus   {status}\ndeal     {} (task {})\nfinal deadline  {} (chain time now {now})\ncontributors    {}\nresults  {}{saved}",
                     task.dealid,
                     task.idx,
                     task.finalDeadline,
@@ -106,4 +118,23 @@ impl TaskCommand {
             }
         }
     }
+}
+
+/// The bytes at the location of a task's result link (`{ "storage": …, "location": URL }`).
+async fn download_result(results: &[u8]) -> Result<Vec<u8>> {
+    if results.is_empty() {
+        bail!("the task has no results yet: download it once it is COMPLETED");
+    }
+    let link: poco_client::pool_api::ResultLink = serde_json::from_slice(results)
+        .context("the task's results are not a result link (`{ \"storage\", \"location\" }`): nothing to download")?;
+    let url = link.location;
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        bail!("the result is in `{}` storage at {url}: only http(s) locations can be downloaded", link.storage);
+    }
+    let response = reqwest::get(&url).await.with_context(|| format!("downloading {url}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        bail!("downloading {url}: the store answered {status}");
+    }
+    Ok(response.bytes().await.with_context(|| format!("reading {url}"))?.to_vec())
 }
