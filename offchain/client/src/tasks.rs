@@ -125,24 +125,37 @@ pub async fn view_deal<P: Provider>(provider: &P, hub: Address, id: B256) -> Res
 /// Every task of a deal, in index order.
 pub async fn deal_tasks<P: Provider>(provider: &P, hub: Address, id: B256, view: &DealView) -> Result<Vec<TaskSummary>> {
     let now = chain_time(provider).await?;
-    let tasks = ITaskViews::new(hub, provider);
     let first = view.deal.botFirst;
     let mut out = Vec::new();
     let mut idx = first;
     while idx < first + view.deal.botSize {
-        let taskid = task_id(&id, &idx);
-        let task = tasks.viewTask(taskid).call().await.context("viewTask")?;
-        let deadline = if task.finalDeadline.is_zero() { view.final_deadline } else { task.finalDeadline };
-        out.push(TaskSummary {
-            idx,
-            taskid,
-            status: TaskStatus::of(task.status, deadline, now),
-            final_deadline: deadline,
-            results: String::from_utf8_lossy(&task.results).into_owned(),
-        });
+        out.push(summary(provider, hub, task_id(&id, &idx), idx, view, now).await?);
         idx += U256::from(1);
     }
     Ok(out)
+}
+
+/// Reads again the tasks of `tasks` that are not final (COMPLETED and FAILED do not change):
+/// following a deal of a thousand tasks costs its open ones.
+pub async fn refresh_tasks<P: Provider>(provider: &P, hub: Address, view: &DealView, tasks: &mut [TaskSummary]) -> Result<()> {
+    let now = chain_time(provider).await?;
+    for t in tasks.iter_mut().filter(|t| !matches!(t.status, TaskStatus::Completed | TaskStatus::Failed)) {
+        *t = summary(provider, hub, t.taskid, t.idx, view, now).await?;
+    }
+    Ok(())
+}
+
+/// One task of a deal, its status as of chain time `now`.
+async fn summary<P: Provider>(provider: &P, hub: Address, taskid: B256, idx: U256, view: &DealView, now: U256) -> Result<TaskSummary> {
+    let task = ITaskViews::new(hub, provider).viewTask(taskid).call().await.context("viewTask")?;
+    let deadline = if task.finalDeadline.is_zero() { view.final_deadline } else { task.finalDeadline };
+    Ok(TaskSummary {
+        idx,
+        taskid,
+        status: TaskStatus::of(task.status, deadline, now),
+        final_deadline: deadline,
+        results: String::from_utf8_lossy(&task.results).into_owned(),
+    })
 }
 
 #[cfg(test)]

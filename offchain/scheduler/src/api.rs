@@ -168,7 +168,7 @@ async fn instructions(State(s): State<ApiState>, headers: HeaderMap) -> Reply<In
     let w = worker(&s, &headers).await?;
     let _guard = s.engine.lock_state().await;
     let mut out = Vec::new();
-    for mut r in s.engine.store.replicates_of(&w).await? {
+    for mut r in s.engine.store.undelivered_of(&w).await? {
         if r.delivered != 0 {
             continue;
         }

@@ -9,7 +9,10 @@
 //! takes up where the last one stopped, and a task with a transaction still pending is left
 //! alone until that transaction is settled.
 
-use std::{collections::HashSet, sync::Arc};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use alloy::{
     primitives::{keccak256, Address, Bytes, B256, U256},
@@ -302,9 +305,20 @@ impl Engine {
     /// final deadline that can be claimed.
     async fn drive(&self, now: u64, busy: &HashSet<String>) -> Result<Vec<B256>> {
         let mut claimable = Vec::new();
+        let with_replicates = self.store.active_replicates().await?;
+        let mut deals = DealCache::default();
         for listed in self.store.tasks_in_phase("active").await? {
             if busy.contains(&listed.task_id) {
                 continue;
+            }
+            // A task no worker was given and without consensus cannot change on chain
+            // (only its workers contribute) until its final deadline, when it is claimed:
+            // it is not read. A deal of a thousand tasks costs a round its few live ones.
+            if listed.consensus_value.is_none() && !with_replicates.contains_key(&listed.task_id) {
+                let deal = deals.get(&self.store, &listed.deal_id).await?;
+                if i64::try_from(now)? < deal.start_time + FINAL_DEADLINE_RATIO * deal.timeref {
+                    continue;
+                }
             }
             let _guard = self.state_lock.lock().await;
             // Read again under the lock: a report may have changed it since the listing.
@@ -622,15 +636,17 @@ impl Engine {
         let _guard = self.state_lock.lock().await;
         let (_, now) = self.chain.head().await?;
         let now_i = i64::try_from(now)?;
+        let mut all_replicates = self.store.active_replicates().await?;
+        let mut deals = DealCache::default();
         for t in self.store.tasks_in_phase("active").await? {
             if t.chain_status != i64::from(task_status::ACTIVE) {
                 continue;
             }
-            let deal = self.store.deal(&t.deal_id).await?;
+            let deal = deals.get(&self.store, &t.deal_id).await?.clone();
             if now_i >= deal.start_time + CONTRIBUTION_DEADLINE_RATIO * deal.timeref {
                 continue;
             }
-            let replicates = self.store.replicates(&t.task_id).await?;
+            let replicates = all_replicates.remove(&t.task_id).unwrap_or_default();
             if replicates.iter().any(|r| r.worker == hex_of(worker)) {
                 continue;
             }
@@ -670,6 +686,20 @@ impl Engine {
             }));
         }
         Ok(None)
+    }
+}
+
+/// Deals read from the database once per round or assignment.
+#[derive(Default)]
+struct DealCache(HashMap<String, DealRow>);
+
+impl DealCache {
+    async fn get(&mut self, store: &Store, deal_id: &str) -> Result<&DealRow> {
+        if !self.0.contains_key(deal_id) {
+            let row = store.deal(deal_id).await?;
+            self.0.insert(deal_id.to_owned(), row);
+        }
+        self.0.get(deal_id).context("deal cached just now")
     }
 }
 

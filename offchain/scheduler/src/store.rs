@@ -272,9 +272,33 @@ impl Store {
             .await?)
     }
 
+    /// The replicates of every task in phase `active`, by task, in assignment order: one
+    /// query for a whole round or assignment, however many tasks are open.
+    pub async fn active_replicates(&self) -> Result<std::collections::HashMap<String, Vec<ReplicateRow>>> {
+        let rows: Vec<ReplicateRow> = sqlx::query_as(
+            "SELECT r.* FROM replicates r JOIN tasks t ON t.task_id = r.task_id WHERE t.phase = 'active' ORDER BY r.task_id, r.seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_task: std::collections::HashMap<String, Vec<ReplicateRow>> = std::collections::HashMap::new();
+        for r in rows {
+            by_task.entry(r.task_id.clone()).or_default().push(r);
+        }
+        Ok(by_task)
+    }
+
     /// A worker's replicates, in assignment order.
     pub async fn replicates_of(&self, worker: &Address) -> Result<Vec<ReplicateRow>> {
         Ok(sqlx::query_as("SELECT * FROM replicates WHERE worker = $1 ORDER BY seq")
+            .bind(hex_of(worker))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// A worker's replicates whose last instruction it has not been given, in assignment
+    /// order (what its instructions poll reads; a worker's history is not).
+    pub async fn undelivered_of(&self, worker: &Address) -> Result<Vec<ReplicateRow>> {
+        Ok(sqlx::query_as("SELECT * FROM replicates WHERE worker = $1 AND delivered = 0 ORDER BY seq")
             .bind(hex_of(worker))
             .fetch_all(&self.pool)
             .await?)

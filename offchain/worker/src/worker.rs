@@ -179,10 +179,15 @@ impl Worker {
         };
         for record in self.store.open_tasks().await? {
             let action = instructions.iter().find(|i| i.task_id == record.assignment.task_id).map(|i| i.action.clone());
-            self.step(record, action).await?;
+            self.carry(record, action).await?;
         }
-        let open = self.store.open_tasks().await?.len();
-        if open < self.config.slots as usize {
+        // Ask while a slot is free and the scheduler has work: a worker that finished a
+        // task takes the next one now, not a tick later.
+        loop {
+            let open = self.store.open_tasks().await?.len();
+            if open >= self.config.slots as usize {
+                return Ok(());
+            }
             let block_number = self.chain.block_number().await.unwrap_or(0);
             let free_slots = self.config.slots - open as u32;
             let reply = match self.pool.ask(&AskForWork { block_number, free_slots }).await {
@@ -193,11 +198,32 @@ impl Worker {
                 }
                 Err(PoolError::Other(e)) => return Err(e),
             };
-            if let Some(assignment) = reply.assignment {
-                self.accept(assignment).await?;
+            let Some(assignment) = reply.assignment else { return Ok(()) };
+            let task = assignment.task_id;
+            let known = self.store.get(task).await?.is_some();
+            self.accept(assignment).await?;
+            if known {
+                return Ok(()); // A repeated answer: ask again next tick.
+            }
+            if let Some(record) = self.store.get(task).await? {
+                self.carry(record, None).await?;
             }
         }
-        Ok(())
+    }
+
+    /// Steps `record` while it moves on by itself (computed, then contributed...), and stops
+    /// where it waits for the chain or the scheduler; `action` is the scheduler's
+    /// instruction for its first step.
+    async fn carry(&mut self, mut record: TaskRecord, mut action: Option<Action>) -> Result<()> {
+        let task = record.assignment.task_id;
+        loop {
+            let before = record.step;
+            self.step(record, action.take()).await?;
+            match self.store.get(task).await? {
+                Some(now) if now.step != before && !matches!(now.step, Step::Done | Step::Failed | Step::Aborted) => record = now,
+                _ => return Ok(()),
+            }
+        }
     }
 
     async fn register(&mut self) -> Result<()> {

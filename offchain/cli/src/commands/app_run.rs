@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poco_client::{
     bindings::IHub,
     orders::{random_salt, sign_order, OrdersFile},
-    tasks::{deal_tasks, view_deal, TaskStatus, TaskSummary},
+    tasks::{deal_tasks, refresh_tasks, view_deal, TaskStatus, TaskSummary},
 };
 use poco_core::{
     eip712::PocoStructHash,
@@ -183,8 +183,8 @@ impl RunArgs {
         );
         bar.set_prefix(format!("{deal:.10}"));
         let started = std::time::Instant::now();
+        let mut tasks = deal_tasks(&session.provider, hub, deal, &view).await?;
         loop {
-            let tasks = deal_tasks(&session.provider, hub, deal, &view).await?;
             let finals = tasks.iter().filter(|t| t.status.is_final()).count() as u64;
             bar.set_position(finals);
             bar.set_message(summary(&tasks));
@@ -202,6 +202,7 @@ impl RunArgs {
                 }
             }
             tokio::time::sleep(Duration::from_secs(self.poll.max(1))).await;
+            refresh_tasks(&session.provider, hub, &view, &mut tasks).await?;
         }
     }
 }

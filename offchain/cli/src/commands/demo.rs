@@ -30,6 +30,7 @@ use alloy::{
 use anyhow::{bail, ensure, Context, Result};
 use clap::{Args, Parser};
 use poco_client::{bindings::IHub, orders::OrdersFile, Artifacts};
+use poco_core::constants::{KITTY_ADDRESS, WORKERPOOL_STAKE_RATIO};
 use poco_devnet::{
     rpc::{serve, DevnetHandle},
     DevnetConfig, DEV_MNEMONIC,
@@ -191,6 +192,17 @@ impl DemoArgs {
         Ok(Report::new(outcome.figures, human))
     }
 
+    /// Whole RLC the requester deposits: the deal's price, rounded up.
+    fn requester_deposit(&self) -> u64 {
+        ((APP_PRICE + DATASET_PRICE + POOL_PRICE) * self.tasks).div_ceil(1_000_000_000)
+    }
+
+    /// Whole RLC the workerpool owner deposits: 30% of the pool's price per task (PoCo's
+    /// scheduler stake), rounded up, and at least 1.
+    fn scheduler_deposit(&self) -> u64 {
+        (POOL_PRICE * WORKERPOOL_STAKE_RATIO / 100 * self.tasks).div_ceil(1_000_000_000).max(1)
+    }
+
     /// Everything that happens on the chain, from deployment to payouts.
     async fn play(&self, demo: &Demo, actors: &[Actor], storage: &str, module: &[u8]) -> Result<Outcome> {
         let [owner, app_dev, dataset_owner, pool_owner, requester, workers @ ..] = actors else {
@@ -202,8 +214,9 @@ impl DemoArgs {
         let deployed = demo.poco(owner, &["deploy"]).await?;
         let hub: Address = serde_json::from_value(deployed.json["addresses"]["hub"].clone()).context("the hub address in the deploy report")?;
         demo.say(format!("    (deployed in {:.1} s)", deploy_started.elapsed().as_secs_f64()));
-        for who in [requester, pool_owner].into_iter().chain(workers) {
-            demo.poco(owner, &["wallet", "send-rlc", "100", "RLC", "--to", &who.address().to_string()]).await?;
+        let (requester_rlc, pool_rlc) = (self.requester_deposit() + 100, self.scheduler_deposit() + 100);
+        for (who, rlc) in [(requester, requester_rlc), (pool_owner, pool_rlc)].into_iter().chain(workers.iter().map(|w| (w, 100))) {
+            demo.poco(owner, &["wallet", "send-rlc", &rlc.to_string(), "RLC", "--to", &who.address().to_string()]).await?;
         }
 
         demo.step("2. An app developer and a dataset owner deploy their assets and publish orders");
@@ -232,8 +245,8 @@ impl DemoArgs {
 
         demo.step(&format!("3. A workerpool owner runs a scheduler and {} worker(s)", workers.len()));
         let pool = created(&demo.poco(pool_owner, &["workerpool", "deploy", "--description", "demo workerpool"]).await?)?;
-        // The scheduler stakes 30% of the pool's price per task it takes.
-        demo.poco(pool_owner, &["account", "deposit", "50", "RLC"]).await?;
+        // The scheduler stakes 30% of the pool's price per task of a deal it takes.
+        demo.poco(pool_owner, &["account", "deposit", &self.scheduler_deposit().to_string(), "RLC"]).await?;
         let trust = self.trust.max(1);
         demo.say(format!(
             "{}$ poco scheduler run --workerpool {pool} --order-price {POOL_PRICE} --order-volume {ORDER_VOLUME} --order-trust {trust}   (in this process)",
@@ -263,8 +276,8 @@ impl DemoArgs {
         }
 
         let played = self.request(demo, actors, hub, app, dataset, pool).await;
+        // Workers first, so that none ticks against a stopped scheduler.
         stop.send(true).ok();
-        scheduler.stop();
         for r in running {
             match r.await {
                 Ok(Ok(())) => {}
@@ -272,6 +285,7 @@ impl DemoArgs {
                 Err(e) => demo.say(format!("a worker task failed: {e}")),
             }
         }
+        scheduler.stop();
         played
     }
 
@@ -279,11 +293,10 @@ impl DemoArgs {
     async fn request(&self, demo: &Demo, actors: &[Actor], hub: Address, app: Address, dataset: Address, pool: Address) -> Result<Outcome> {
         let requester = &actors[4];
         demo.step("4. A requester runs the app on the dataset through the marketplace");
-        let cost = (APP_PRICE + DATASET_PRICE + POOL_PRICE) * self.tasks;
-        let deposit = format!("{}", cost.div_ceil(1_000_000_000).max(1));
-        demo.poco(requester, &["account", "deposit", &deposit, "RLC"]).await?;
+        demo.poco(requester, &["account", "deposit", &self.requester_deposit().to_string(), "RLC"]).await?;
         let provider = ProviderBuilder::new().connect_http(demo.rpc.parse().context("devnet URL")?);
         let before = accounts(&provider, hub, actors).await?;
+        let before_kitty = kitty_of(&provider, hub).await?;
         let first_block = provider.get_block_number().await?;
         let deal_started = Instant::now();
         let (tasks, trust, top) = (self.tasks.to_string(), self.trust.to_string(), self.top.to_string());
@@ -322,6 +335,20 @@ impl DemoArgs {
             writeln!(human, "  {:<14} {}  {signed:>18}  (now {} free)", actor.role, actor.address(), format_rlc(U256::from(a.0)))?;
             payouts.push(json!({ "role": actor.role, "address": actor.address(), "delta": delta.to_string(), "stake": a.0.to_string(), "locked": a.1.to_string() }));
         }
+        let kitty = (kitty_of(&provider, hub).await?, before_kitty);
+        if kitty.0 != kitty.1 {
+            let delta = i128::try_from(kitty.0)? - i128::try_from(kitty.1)?;
+            writeln!(human, "  {:<14} {}  {delta:>+14} nRLC  (PoCo's kitty: seized stakes)", "kitty", KITTY_ADDRESS)?;
+        }
+        // Conservation: what the requester paid is exactly what the others gained.
+        let total = |rows: &[(u128, u128)], kitty: u128| rows.iter().map(|(s, l)| s + l).sum::<u128>() + kitty;
+        ensure!(
+            total(&before, kitty.1) == total(&after, kitty.0),
+            "the hub accounts do not balance over the deal: {} nRLC before, {} after",
+            total(&before, kitty.1),
+            total(&after, kitty.0)
+        );
+        writeln!(human, "  (the changes sum to zero: every nRLC paid went to someone)")?;
         let txs = transactions(&provider, first_block + 1, last_block, actors).await?;
         let per_role: Vec<String> = txs.iter().map(|(role, n)| format!("{role} {n}")).collect();
         let total: u64 = txs.iter().map(|(_, n)| n).sum();
@@ -429,6 +456,12 @@ async fn accounts<P: Provider>(provider: &P, hub: Address, actors: &[Actor]) -> 
         out.push((v.stake.try_into()?, v.locked.try_into()?));
     }
     Ok(out)
+}
+
+/// What PoCo's kitty holds (frozen at its address).
+async fn kitty_of<P: Provider>(provider: &P, hub: Address) -> Result<u128> {
+    let v = IHub::new(hub, provider).viewAccount(KITTY_ADDRESS).call().await.context("viewAccount of the kitty")?;
+    Ok(v.locked.try_into()?)
 }
 
 /// Transactions mined in blocks `from..=to`, counted by the role that sent them (workers
