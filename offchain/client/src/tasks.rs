@@ -135,14 +135,82 @@ pub async fn deal_tasks<P: Provider>(provider: &P, hub: Address, id: B256, view:
     Ok(out)
 }
 
-/// Reads again the tasks of `tasks` that are not final (COMPLETED and FAILED do not change):
-/// following a deal of a thousand tasks costs its open ones.
-pub async fn refresh_tasks<P: Provider>(provider: &P, hub: Address, view: &DealView, tasks: &mut [TaskSummary]) -> Result<()> {
-    let now = chain_time(provider).await?;
-    for t in tasks.iter_mut().filter(|t| !matches!(t.status, TaskStatus::Completed | TaskStatus::Failed)) {
-        *t = summary(provider, hub, t.taskid, t.idx, view, now).await?;
+/// Follows a deal's tasks from the hub's task events — `TaskInitialize`, `TaskConsensus`,
+/// `TaskReopen`, `TaskFinalize`, `TaskClaimed` — with one `eth_getLogs` per poll however
+/// many tasks the deal has, instead of a `viewTask` per task (a deal of a thousand tasks
+/// read task by task every second would load the node more than the workerpool does).
+pub struct DealWatch {
+    ids: std::collections::HashMap<B256, usize>,
+    codes: Vec<u8>,
+    /// The tasks as last seen, in index order.
+    pub tasks: Vec<TaskSummary>,
+    next_block: u64,
+}
+
+/// Blocks per `eth_getLogs` (public endpoints limit the range).
+const LOG_RANGE: u64 = 5_000;
+
+impl DealWatch {
+    /// A watch of deal `id` (read as `view`) from `from_block`, the block it was matched in.
+    pub fn new(id: B256, view: &DealView, from_block: u64) -> Self {
+        let first = view.deal.botFirst;
+        let size = view.deal.botSize.to::<u64>();
+        let mut ids = std::collections::HashMap::new();
+        let mut tasks = Vec::new();
+        for i in 0..size {
+            let idx = first + U256::from(i);
+            let taskid = task_id(&id, &idx);
+            ids.insert(taskid, tasks.len());
+            tasks.push(TaskSummary { idx, taskid, status: TaskStatus::Unset, final_deadline: view.final_deadline, results: String::new() });
+        }
+        let codes = vec![0; tasks.len()];
+        Self { ids, codes, tasks, next_block: from_block }
     }
-    Ok(())
+
+    /// Reads the events since the last poll and the chain's time, and updates `tasks`.
+    pub async fn poll<P: Provider>(&mut self, provider: &P, hub: Address) -> Result<()> {
+        use alloy::{rpc::types::Filter, sol_types::SolEvent};
+        use crate::bindings::IPoco2::{TaskClaimed, TaskConsensus, TaskFinalize, TaskInitialize, TaskReopen};
+        let latest = provider.get_block_number().await.context("eth_blockNumber")?;
+        while self.next_block <= latest {
+            let to = latest.min(self.next_block + LOG_RANGE - 1);
+            let filter = Filter::new()
+                .address(hub)
+                .event_signature(vec![
+                    TaskInitialize::SIGNATURE_HASH,
+                    TaskConsensus::SIGNATURE_HASH,
+                    TaskReopen::SIGNATURE_HASH,
+                    TaskFinalize::SIGNATURE_HASH,
+                    TaskClaimed::SIGNATURE_HASH,
+                ])
+                .from_block(self.next_block)
+                .to_block(to);
+            for log in provider.get_logs(&filter).await.context("eth_getLogs of the deal's task events")? {
+                let (Some(topic0), Some(taskid)) = (log.topics().first(), log.topics().get(1)) else { continue };
+                let Some(&i) = self.ids.get(taskid) else { continue };
+                if matches!(TaskStatusEnum::from_u8(self.codes[i]), Some(TaskStatusEnum::COMPLETED | TaskStatusEnum::FAILED)) {
+                    continue;
+                }
+                self.codes[i] = match *topic0 {
+                    t if t == TaskInitialize::SIGNATURE_HASH || t == TaskReopen::SIGNATURE_HASH => TaskStatusEnum::ACTIVE as u8,
+                    t if t == TaskConsensus::SIGNATURE_HASH => TaskStatusEnum::REVEALING as u8,
+                    t if t == TaskFinalize::SIGNATURE_HASH => {
+                        if let Ok(e) = TaskFinalize::decode_log_data(log.data()) {
+                            self.tasks[i].results = String::from_utf8_lossy(&e.results).into_owned();
+                        }
+                        TaskStatusEnum::COMPLETED as u8
+                    }
+                    _ => TaskStatusEnum::FAILED as u8,
+                };
+            }
+            self.next_block = to + 1;
+        }
+        let now = chain_time(provider).await?;
+        for (t, code) in self.tasks.iter_mut().zip(&self.codes) {
+            t.status = TaskStatus::of(*code, t.final_deadline, now);
+        }
+        Ok(())
+    }
 }
 
 /// One task of a deal, its status as of chain time `now`.

@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poco_client::{
     bindings::IHub,
     orders::{random_salt, sign_order, OrdersFile},
-    tasks::{deal_tasks, refresh_tasks, view_deal, TaskStatus, TaskSummary},
+    tasks::{view_deal, DealWatch, TaskStatus, TaskSummary},
 };
 use poco_core::{
     eip712::PocoStructHash,
@@ -127,7 +127,7 @@ impl RunArgs {
                 format!("deal {} ({} task(s)); follow it with `poco deal show {0}`", deal.deal, deal.volume),
             ));
         }
-        let tasks = self.follow(&session, hub, deal.deal, global.json).await?;
+        let tasks = self.follow(&session, hub, deal.deal, deal.receipt.block_number.unwrap_or_default(), global.json).await?;
         let unfinished: Vec<&TaskSummary> = tasks.iter().filter(|t| t.status != TaskStatus::Completed).collect();
         if let Some(first) = unfinished.first() {
             let list: Vec<String> = unfinished.iter().map(|t| format!("{} {}", t.taskid, t.status)).collect();
@@ -171,8 +171,9 @@ impl RunArgs {
         Ok((app, dataset, pool))
     }
 
-    /// Follows the tasks of `deal` until all are final or the timeout passes.
-    async fn follow(&self, session: &Session, hub: Address, deal: B256, quiet: bool) -> Result<Vec<TaskSummary>> {
+    /// Follows the tasks of `deal` (matched in `from_block`) from the hub's task events until
+    /// all are final or the timeout passes.
+    async fn follow(&self, session: &Session, hub: Address, deal: B256, from_block: u64, quiet: bool) -> Result<Vec<TaskSummary>> {
         let view = view_deal(&session.provider, hub, deal).await?;
         let total = view.deal.botSize.to::<u64>();
         let bar = if quiet { ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden()) } else { ProgressBar::new(total) };
@@ -183,26 +184,27 @@ impl RunArgs {
         );
         bar.set_prefix(format!("{deal:.10}"));
         let started = std::time::Instant::now();
-        let mut tasks = deal_tasks(&session.provider, hub, deal, &view).await?;
+        let mut watch = DealWatch::new(deal, &view, from_block);
         loop {
+            watch.poll(&session.provider, hub).await?;
+            let tasks = &watch.tasks;
             let finals = tasks.iter().filter(|t| t.status.is_final()).count() as u64;
             bar.set_position(finals);
-            bar.set_message(summary(&tasks));
+            bar.set_message(summary(tasks));
             if finals == total {
                 bar.finish();
-                return Ok(tasks);
+                return Ok(tasks.clone());
             }
             if let Some(limit) = self.timeout {
                 if started.elapsed() >= Duration::from_secs(limit) {
                     bar.abandon();
                     bail!(
                         "stopped following deal {deal} after {limit} s ({}); `poco deal show {deal}` shows it later",
-                        summary(&tasks)
+                        summary(tasks)
                     );
                 }
             }
             tokio::time::sleep(Duration::from_secs(self.poll.max(1))).await;
-            refresh_tasks(&session.provider, hub, &view, &mut tasks).await?;
         }
     }
 }

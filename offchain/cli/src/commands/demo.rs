@@ -74,6 +74,10 @@ pub(crate) struct DemoArgs {
     /// workers vote (PoCo consensus) before a task is finalized.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(0..=100))]
     trust: u64,
+    /// Tasks each worker holds at once (`poco worker run --slots`): a worker waiting for
+    /// the others' votes on one task computes the next.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    slots: u32,
     /// Words of the ranking the app prints (its argument).
     #[arg(long, default_value_t = 5)]
     top: u32,
@@ -265,8 +269,9 @@ impl DemoArgs {
         for w in workers {
             // A worker stakes 30% of the pool's price per task it contributes to.
             demo.poco(w, &["account", "deposit", "10", "RLC"]).await?;
-            demo.say(format!("{}$ poco worker run --scheduler {scheduler_url}   (in this process)", w.role));
+            demo.say(format!("{}$ poco worker run --scheduler {scheduler_url} --slots {}   (in this process)", w.role, self.slots));
             let mut c = WorkerConfig::new(&scheduler_url, &demo.rpc, w.key.clone(), demo.dir.join(&w.role));
+            c.slots = self.slots;
             c.max_tick = Duration::from_millis(200);
             let worker = Worker::new(c).await.with_context(|| format!("starting {}", w.role))?;
             let mut stopped = stopped.clone();
