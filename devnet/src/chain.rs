@@ -391,8 +391,12 @@ impl Devnet {
         if let Some(ts) = self.next_timestamp {
             return ts;
         }
+        // Nitro's rule: the wall clock (L1's timestamp there), never below the parent's —
+        // blocks within one second share a timestamp (arbos/block_processor.go,
+        // createNewHeader). A strictly increasing clock would make a busy devnet's time run
+        // ahead by a second a block and pass deals' deadlines in minutes.
         let now = wall_clock().saturating_add_signed(self.time_offset);
-        now.max(self.latest_block().header.timestamp + 1)
+        now.max(self.latest_block().header.timestamp)
     }
 
     /// Moves the clock forward by `seconds` (`evm_increaseTime`); returns the total offset.
