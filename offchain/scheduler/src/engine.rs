@@ -311,10 +311,13 @@ impl Engine {
             if busy.contains(&listed.task_id) {
                 continue;
             }
-            // A task no worker was given and without consensus cannot change on chain
+            // A task known to be active that no worker was given cannot change on chain
             // (only its workers contribute) until its final deadline, when it is claimed:
             // it is not read. A deal of a thousand tasks costs a round its few live ones.
-            if listed.consensus_value.is_none() && !with_replicates.contains_key(&listed.task_id) {
+            // (A task whose status is not known yet — its initialize settled by a restart —
+            // is read once, which records it as active.)
+            let known_active = listed.chain_status == i64::from(task_status::ACTIVE);
+            if known_active && listed.consensus_value.is_none() && !with_replicates.contains_key(&listed.task_id) {
                 let deal = deals.get(&self.store, &listed.deal_id).await?;
                 if i64::try_from(now)? < deal.start_time + FINAL_DEADLINE_RATIO * deal.timeref {
                     continue;
