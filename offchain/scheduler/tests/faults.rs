@@ -1,7 +1,11 @@
-//! The scheduler under faults, on one deployment: killed mid-deal and started again on the
-//! same database (and port), then its RPC endpoint taken down mid-deal and brought back.
+//! The scheduler under an RPC outage: its endpoint taken down mid-deal and brought back.
 //! Every task completes, and the chain shows exactly one initialize and one finalize per
 //! task from the scheduler — no transaction sent twice.
+//!
+//! The scheduler killed mid-deal is tested with the real binary and SIGKILL
+//! (offchain/cli/tests/scheduler_kill.rs): dropping an in-process scheduler stops its
+//! listener and rounds but not the connections axum already serves, so workers keep talking
+//! to the dropped engine beside the new one — not what a crash does.
 
 mod support;
 
@@ -21,58 +25,36 @@ fn outage() -> Duration {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_scheduler_restarts_and_an_rpc_outage_is_waited_out_without_duplicate_transactions() -> Result<()> {
+async fn an_rpc_outage_is_waited_out_without_duplicate_transactions() -> Result<()> {
     let world = World::new(2).await?;
     let mut relay = Relay::start(world.net.addr).await?;
     let mut config = world.config("faults.db");
     config.rpc_url = format!("http://{}", relay.addr);
-    // Small batches so that the kill lands between transactions of one deal.
     config.init_batch = 2;
-    let first = world.scheduler(config.clone()).await?;
-    let api = first.addr;
-    let stop = run_workers(&world, api, &[0, 1], Behaviour::Honest).await?;
-
-    // Killed mid-deal: once a task of five is completed, the scheduler is dropped (its
-    // rounds and API stop where they are) and a new one starts on the same database.
-    let deal = world.deal(&terms(3, 5)).await?;
-    world
-        .until("a first completed task", 90, || async {
-            for i in 0..5u64 {
-                if world.task(task_id(&deal, &U256::from(i))).await?.status == task_status::COMPLETED {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        })
-        .await?;
-    drop(first);
-    config.listen = api;
-    let second = world.scheduler(config.clone()).await?;
-    world.until_deal_status(deal, 5, task_status::COMPLETED, 120).await?;
+    let scheduler = world.scheduler(config.clone()).await?;
+    let stop = run_workers(&world, scheduler.addr, &[0, 1], Behaviour::Honest).await?;
 
     // RPC down mid-deal: once the tasks are initialized the endpoint stops answering for a
     // while; the scheduler retries with backoff and the deal completes once it is back.
-    let deal2 = world.deal(&terms(3, 2)).await?;
-    world.until_deal_status(deal2, 2, task_status::ACTIVE, 60).await?;
+    let deal = world.deal(&terms(3, 2)).await?;
+    world.until_deal_status(deal, 2, task_status::ACTIVE, 60).await?;
     relay.stop().await;
     tokio::time::sleep(outage()).await;
     relay.resume().await?;
-    world.until_deal_status(deal2, 2, task_status::COMPLETED, 120).await?;
+    world.until_deal_status(deal, 2, task_status::COMPLETED, 120).await?;
     stop.send(true)?;
-    drop(second);
+    drop(scheduler);
 
     let txs = world.scheduler_txs().await?;
     for ((kind, id), n) in &txs {
         ensure!(*n == 1, "{kind} of {id} sent {n} times");
     }
-    for (d, volume) in [(deal, 5u64), (deal2, 2)] {
-        for i in 0..volume {
-            let id = task_id(&d, &U256::from(i));
-            for kind in ["initialize", "finalize"] {
-                ensure!(txs.get(&(kind.to_owned(), id)) == Some(&1), "{kind} of task {i} of {d}: {:?}", txs.get(&(kind.to_owned(), id)));
-            }
+    for i in 0..2u64 {
+        let id = task_id(&deal, &U256::from(i));
+        for kind in ["initialize", "finalize"] {
+            ensure!(txs.get(&(kind.to_owned(), id)) == Some(&1), "{kind} of task {i}: {:?}", txs.get(&(kind.to_owned(), id)));
         }
     }
-    ensure!(txs.len() == 14, "scheduler transactions {txs:?}");
+    ensure!(txs.len() == 4, "scheduler transactions {txs:?}");
     Ok(())
 }
