@@ -571,6 +571,7 @@ impl Devnet {
     ) {
         let ctx = self.context(db, block, simulate);
         let mut evm = new_evm(ctx);
+        tracing::trace!(target: "devnet::storage", simulate, "execution");
         let result = evm.transact(tx);
         let split = evm.ctx.chain.split;
         if let Some(pending) = self.pending.as_mut().filter(|_| !simulate) {

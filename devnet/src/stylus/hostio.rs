@@ -199,6 +199,7 @@ impl HostState {
             }
             gas_left -= slot_cost;
             cost += slot_cost;
+            tracing::trace!(target: "devnet::storage", %address, %key, original = %load.data.original_value, new = %value, gas = slot_cost, cold = load.is_cold, "sstore");
             self.refund += gas_params.sstore_refund(true, &load.data);
         }
         if gas_left == 0 {
@@ -226,6 +227,7 @@ impl HostState {
                     false => gas_params.warm_storage_read_cost(),
                 };
                 self.split.storage += sload;
+                tracing::trace!(target: "devnet::storage", %address, %key, value = %load.data, gas = sload, "sload");
                 cost += sload + evm_api_gas;
                 self.cache.loaded(key, load.data);
                 load.data

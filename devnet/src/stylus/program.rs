@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use alloy_primitives::Bytes;
+use alloy_primitives::{Address, Bytes};
 use alloy_sol_types::SolError;
 use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
 use stylus_code::nitro;
@@ -164,7 +164,7 @@ fn execute(
     let params = ctx.chain.params;
     let ink_price = u64::from(params.ink_price).max(1);
     let owned = std::mem::replace(ctx, placeholder_ctx());
-    let args_len = args.len();
+    let (args_len, address) = (args.len(), frame.address);
     let mut store = Store::new(&runtime.engine, HostState::new(owned, frame, params, args));
     store.limiter(|state| &mut state.limits);
     let mut meter = None;
@@ -193,6 +193,9 @@ fn execute(
         Ok(_) => Status::Revert,
         Err(e) => classify(&e),
     };
+    if tracing::enabled!(target: "devnet::memory", tracing::Level::TRACE) {
+        trace_memory(&store, address);
+    }
     let state = store.into_data();
     *ctx = state.ctx;
     let output = match status {
@@ -200,6 +203,16 @@ fn execute(
         Status::Success | Status::Revert => Bytes::from(state.output),
     };
     Run { status, output, gas_left: ink_left.unwrap_or(0) / ink_price, refund: state.refund, split: state.split }
+}
+
+/// Traces what a run used of its memory: the pages it ended with, and the lowest non-zero
+/// byte — the depth its stack reached, as the stack (placed first by rustc, growing down from
+/// the top of its region) starts zeroed in a fresh memory.
+fn trace_memory(store: &Store<HostState>, address: Address) {
+    let Some(memory) = store.data().memory else { return };
+    let data = memory.data(store);
+    let lowest = data.iter().position(|b| *b != 0).unwrap_or(data.len());
+    tracing::trace!(target: "devnet::memory", %address, pages = data.len() / 65_536, lowest, "program memory");
 }
 
 fn global(instance: &wasmi::Instance, store: &Store<HostState>, name: &str) -> Result<wasmi::Global, wasmi::Error> {

@@ -483,6 +483,15 @@ fn zip3(passes: [&[Measured]; 3]) -> Result<Vec<[Measured; 3]>> {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
+    // `RUST_LOG=poco_devnet::chain=debug,devnet::storage=trace` shows each mined transaction and every
+    // storage access its programs made (on stderr; each pass has its own devnet thread), to see where a
+    // transaction's storage gas goes slot by slot.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .with_thread_ids(true)
+        .with_ansi(false)
+        .init();
     // The three devnets run side by side, each on its own executor thread.
     let (uncached, recent, cached) =
         tokio::try_join!(pass(Pricing::Uncached), pass(Pricing::Recent), pass(Pricing::Cached))?;
