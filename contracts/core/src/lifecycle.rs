@@ -28,15 +28,20 @@ pub fn is_enclave_challenge_acceptable(tag: &B256, enclave_challenge: &Address) 
 /// TEE tasks the SMS (TEE broker) picks enclaves, otherwise the scheduler picks workers.
 ///
 /// PoCo: contracts/facets/IexecPoco2Facet.sol, _contribute / contributeAndFinalize
+///
+/// The broker is asked for (`tee_broker`, a storage read on chain) only when an enclave is
+/// named: a standard contribution does not pay for reading it.
 pub fn authorization_signer(
     enclave_challenge: &Address,
-    tee_broker: &Address,
+    tee_broker: impl FnOnce() -> Address,
     workerpool_owner: &Address,
 ) -> Address {
-    if !enclave_challenge.is_zero() && !tee_broker.is_zero() {
-        *tee_broker
-    } else {
-        *workerpool_owner
+    if enclave_challenge.is_zero() {
+        return *workerpool_owner;
+    }
+    match tee_broker() {
+        broker if broker.is_zero() => *workerpool_owner,
+        broker => broker,
     }
 }
 
@@ -145,10 +150,10 @@ mod tests {
             Address::repeat_byte(2),
             Address::repeat_byte(3),
         );
-        assert_eq!(authorization_signer(&enclave, &broker, &owner), broker);
-        assert_eq!(authorization_signer(&Address::ZERO, &broker, &owner), owner);
+        assert_eq!(authorization_signer(&enclave, || broker, &owner), broker);
+        assert_eq!(authorization_signer(&Address::ZERO, || unreachable!("no enclave: the broker is not read"), &owner), owner);
         assert_eq!(
-            authorization_signer(&enclave, &Address::ZERO, &owner),
+            authorization_signer(&enclave, || Address::ZERO, &owner),
             owner
         );
     }

@@ -135,7 +135,7 @@ impl StorageBlob {
 }
 
 /// A `bytes` storage field in our own, tighter layout, for values written once and read by
-/// our views only (a task's results): the root word holds the length (4 bytes, big-endian)
+/// our views only (a task's results, a deal's params): the root word holds the length (4 bytes, big-endian)
 /// and the first 28 bytes, the rest follows at `keccak256(root) + i`. An 89-byte result link
 /// takes 3 slots where Solidity's layout takes 4 (one fresh slot, ~22,100 gas, less per
 /// finalized task). Lengths are below 2^32: no calldata is that long.
@@ -201,6 +201,12 @@ impl StoragePackedBytes {
         }
         out.truncate(len);
         out
+    }
+
+    /// The stored string (stored strings come from ABI-decoded input; bytes that are not
+    /// UTF-8 read as empty, as [`StorageBlob::get_string`]).
+    pub fn get_string(&self) -> String {
+        String::from_utf8(self.get_bytes()).unwrap_or_default()
     }
 
     /// Replaces the stored bytes, zeroing tail slots the new value no longer uses.

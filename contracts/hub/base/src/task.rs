@@ -302,7 +302,7 @@ pub fn check_contribution_authorization(
     if !poco_core::lifecycle::is_enclave_challenge_acceptable(&deal.tag.get(), &enclave_challenge) {
         return Err(revert::bare());
     }
-    let signer = authorization_signer(&enclave_challenge, &s.teebroker.get(), &deal.workerpool_owner.get());
+    let signer = authorization_signer(&enclave_challenge, || s.teebroker.get(), &deal.workerpool_owner.get());
     let authorization = worker_authorization_hash(&worker, &task_id, &enclave_challenge);
     if !verify_eth_signed_message(vm, signer, authorization, authorization_sign)? {
         return Err(revert::bare());

@@ -139,7 +139,7 @@ fn push_result_boost(vm: &VM, deal_id: B256, index: U256, r: &PushedResult) -> R
     require_enclave_challenge(&deal.short_tag.get(), &enclave).map_err(revert::poco)?;
     let scheduler = deal.workerpool_owner.get();
     // The TEE broker is read only for an enclave, as PoCo's short-circuit does.
-    let signer = if enclave.is_zero() { scheduler } else { authorization_signer(&enclave, &s.teebroker.get(), &scheduler) };
+    let signer = authorization_signer(&enclave, || s.teebroker.get(), &scheduler);
     require(
         verify_eth_signed_message(vm, signer, worker_authorization_hash(&worker, &task, &enclave), r.authorization_sign)?,
         BOOST_INVALID_AUTHORIZATION_SIGNATURE,

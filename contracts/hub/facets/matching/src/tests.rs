@@ -759,6 +759,33 @@ fn empty_signature_is_a_format_error_unless_presigned() {
     assert_eq!(f.run(), Err(reason("invalid-signature-format")));
 }
 
+/// A contract wallet's presigned order is accepted without a call into the wallet (PoCo reads
+/// the presignature first; for contracts this hub keeps that order), and a valid EOA
+/// signature is accepted whoever presigned the order (the presignature is then not read).
+#[test]
+fn presigned_contract_orders_skip_erc1271_and_signed_eoa_orders_skip_the_presignature() {
+    let mut f = Fixture::new();
+    f.request.requester = WALLET;
+    f.host.set_contract(WALLET);
+    {
+        let vm = f.host.handle();
+        escrow::mint(&vm, &mut poco_storage(&vm), WALLET, U256::from(100)).unwrap();
+    }
+    f.sign_all();
+    f.request.sign = Bytes::new();
+    let hash = f.hashes()[3];
+    f.storage().presigned.setter(hash).set(WALLET);
+    f.run().unwrap();
+    assert!(!f.host.calls_made().iter().any(|(to, _)| *to == WALLET), "no ERC-1271 call for a presigned order");
+
+    // An EOA's good signature wins even when a stranger's presignature is recorded.
+    let mut f = Fixture::new();
+    f.sign_all();
+    let hash = f.hashes()[0];
+    f.storage().presigned.setter(hash).set(STRANGER);
+    f.run().unwrap();
+}
+
 #[test]
 fn high_s_signature_is_refused_without_calling_the_precompile() {
     let mut f = Fixture::new();
