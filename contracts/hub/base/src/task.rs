@@ -3,23 +3,32 @@
 //! authorization check and the `viewTask` shape.
 //!
 //! PoCo stores a task in 15 slots (`IexecLibCore_v5.Task`) and writes 7 of them at
-//! `initialize`; a task here is written with 2 fresh slots at `initialize` (status and
-//! counters packed in one, the deal id in the other), because:
+//! `initialize`; a task here is written with 2 fresh slots at `initialize` (status, counters
+//! and consensus tallies packed in one, the deal id in the other), and reaching a consensus
+//! writes no fresh slot of the task, because:
 //! - `timeref` and the contribution and final deadlines are not stored: they are
 //!   `categories[deal.category].workClockTimeRef` and `deal.startTime + timeref · {7, 10}`,
 //!   and categories never change once created. `initialize` still computes both deadlines,
 //!   so that a category whose `timeref` would overflow them reverts there as in PoCo.
 //! - `revealDeadline` is `consensusTime + 2 · timeref`, so only the consensus time is stored
-//!   (a `uint64` timestamp; 0 means "no reveal deadline", as PoCo's reset value 0 — every
-//!   chain's block timestamps are far above 0). It cannot overflow: consensus happens before
-//!   the contribution deadline, so `consensusTime + 2t < startTime + 9t < finalDeadline`.
+//!   (a `uint40` block timestamp, good until the year 36,812; 0 means "no reveal deadline",
+//!   as PoCo's reset value 0 — every chain's block timestamps are far above 0). It cannot
+//!   overflow: consensus happens before the contribution deadline, so
+//!   `consensusTime + 2t < startTime + 9t < finalDeadline`.
+//! - `consensusValue` is not stored: it is the result hash of a contributor who voted it, and
+//!   the task keeps that contributor's position (`consensus_ref`, 0 for none) in its first
+//!   slot, which every consensus writes anyway. A contribution's result hash never changes,
+//!   so the value read back is the one the vote chose; a reopen clears the position.
 //! - `consensus.total` starts at 1 and only grows by the group deltas (a reopen takes back
 //!   exactly one group), so `total - 1` (the sum of the group weights) is stored: 0 for a new
-//!   task, nothing to write at `initialize`.
-//! - the contributor list's length, the reveal and winner counters are `uint48`: each
-//!   contribution is a transaction that writes at least one fresh slot (≥ 43,000 gas with its
-//!   intrinsic cost), and 2^48 of them would take more than 10^19 gas — longer than 50,000
-//!   years at Arbitrum's 7 Mgas/s. An overflow would revert `Panic(0x11)`, never wrap.
+//!   task, nothing to write at `initialize`. It lives in 2 bytes of the first slot while it
+//!   is below 65,535 (fresh workers weigh 2, so a group of two agreeing fresh workers weighs
+//!   4) and in a slot of its own beyond (`StorageWideUint`): exact for every value.
+//! - the contributor list's length, the reveal and winner counters and the consensus
+//!   position are `uint40`: each contribution is a transaction that writes at least one
+//!   fresh slot (≥ 43,000 gas with its intrinsic cost), and 2^40 of them would take more than
+//!   4·10^16 gas — over 200 years at Arbitrum's 7 Mgas/s. An overflow would revert
+//!   `Panic(0x11)`, never wrap.
 //! - the task index is stored beside them as `idx + 1` when it is below 2^32 − 1 (every bag
 //!   of tasks a deal can pay for), in its own slot otherwise: the index is an input PoCo takes
 //!   as `uint256`, so it is never narrowed.
@@ -33,7 +42,7 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{
-    aliases::{U32, U48, U64},
+    aliases::{U32, U40, U64},
     Address, B256, U256,
 };
 use alloy_sol_types::sol;
@@ -57,6 +66,7 @@ use crate::{
     layout::{category_time_ref, DealRecord, PocoStorage},
     revert,
     signatures::verify_eth_signed_message,
+    wide::StorageWideUint,
 };
 
 sol! {
@@ -96,25 +106,27 @@ pub struct TaskRecord {
     /// `TaskStatusEnum` as `uint8` (UNSET = 0: the task was never initialized).
     pub status: StorageU8,
     /// Length of PoCo's `task.contributors`.
-    pub contributor_count: StorageUint<48, 1>,
+    pub contributor_count: StorageUint<40, 1>,
     /// `revealCounter`.
-    pub reveal_counter: StorageUint<48, 1>,
+    pub reveal_counter: StorageUint<40, 1>,
     /// `winnerCounter`.
-    pub winner_counter: StorageUint<48, 1>,
+    pub winner_counter: StorageUint<40, 1>,
     /// When consensus was reached (0: none; `revealDeadline` is 0 then).
-    pub consensus_time: StorageUint<64, 1>,
+    pub consensus_time: StorageUint<40, 1>,
     /// `idx + 1` when `idx < 2^32 − 1`, 0 when `idx` is in [`TaskRecord::large_idx`].
     pub small_idx: StorageUint<32, 1>,
+    /// `i + 1` for a contributor `contributors[i]` whose result hash is `consensusValue`;
+    /// 0 before consensus and after a reopen (`consensusValue` zero). See
+    /// [`consensus_value`].
+    pub consensus_ref: StorageUint<40, 1>,
+    /// `consensus.total - 1`: the sum of the group weights, inline while below 2^16 − 1.
+    pub group_weight_sum: StorageWideUint<2>,
     /// The deal the task belongs to.
     pub deal_id: StorageB256,
     /// The task index when it does not fit `small_idx`.
     pub large_idx: StorageU256,
-    /// `consensusValue`: the winning result hash (zero before consensus or after a reopen).
-    pub consensus_value: StorageB256,
     /// `resultDigest`, written by reveals.
     pub result_digest: StorageB256,
-    /// `consensus.total - 1`: the sum of the group weights.
-    pub group_weight_sum: StorageU256,
     /// `results` given at finalization (iExec's result link), in the tight layout.
     pub results: StoragePackedBytes,
     /// `resultsCallback` given at finalization, delivered to the deal's callback.
@@ -141,9 +153,19 @@ pub struct ContributionRecord {
     pub result_seal: StorageB256,
 }
 
-/// Narrows a counter to the packed `uint48`; `Panic(0x11)` beyond it (module doc).
-pub fn to_u48(value: u64) -> Result<U48, Vec<u8>> {
-    U48::checked_from_limbs_slice(&[value]).ok_or_else(|| revert::panic(0x11))
+/// Narrows a counter, a position or a timestamp to the packed `uint40`; `Panic(0x11)` beyond
+/// it (module doc).
+pub fn to_u40(value: u64) -> Result<U40, Vec<u8>> {
+    U40::checked_from_limbs_slice(&[value]).ok_or_else(|| revert::panic(0x11))
+}
+
+/// `consensusValue` of task `task_id`: the result hash of the contributor `consensus_ref`
+/// points at, zero when it points at none.
+pub fn consensus_value(s: &PocoStorage, task_id: B256, task: &TaskRecord) -> B256 {
+    match task.consensus_ref.get().to::<u64>() {
+        0 => B256::ZERO,
+        position => s.contributions.getter(task_id).getter(task.contributor(position - 1)).result_hash.get(),
+    }
 }
 
 impl TaskRecord {
@@ -187,7 +209,7 @@ impl TaskRecord {
     pub fn push_contributor(&mut self, worker: Address) -> Result<(), Vec<u8>> {
         let n = self.contributor_count();
         self.contributors.setter(U64::from(n)).set(worker);
-        self.contributor_count.set(to_u48(n + 1)?);
+        self.contributor_count.set(to_u40(n + 1)?);
         Ok(())
     }
 
@@ -220,6 +242,26 @@ impl TaskRecord {
     /// When consensus was reached, 0 if it is not.
     pub fn consensus_time(&self) -> U256 {
         U256::from(self.consensus_time.get())
+    }
+
+    /// Records a consensus reached now on the result hash of `contributors[index]`, with its
+    /// `winners` (`winnerCounter`), and a fresh `revealCounter` of `reveals`.
+    ///
+    /// # Errors
+    /// `Panic(0x11)` beyond the packed widths (module doc).
+    pub fn set_consensus(&mut self, vm: &VM, index: u64, winners: u64, reveals: u64) -> Result<(), Vec<u8>> {
+        self.consensus_ref.set(to_u40(index + 1)?);
+        self.consensus_time.set(to_u40(vm.block_timestamp())?);
+        self.reveal_counter.set(to_u40(reveals)?);
+        self.winner_counter.set(to_u40(winners)?);
+        Ok(())
+    }
+
+    /// Forgets the consensus (a reopen): no value, no time, no winner.
+    pub fn clear_consensus(&mut self) {
+        self.consensus_ref.set(U40::ZERO);
+        self.consensus_time.set(U40::ZERO);
+        self.winner_counter.set(U40::ZERO);
     }
 
     /// The deadlines of this task, from its deal.
@@ -350,7 +392,7 @@ pub fn view_task(vm: &VM, s: &PocoStorage, id: B256) -> Task {
         contributionDeadline: times.contribution_deadline,
         revealDeadline: times.reveal_deadline,
         finalDeadline: times.final_deadline,
-        consensusValue: task.consensus_value.get(),
+        consensusValue: consensus_value(s, id, &task),
         revealCounter: U256::from(task.reveal_counter()),
         winnerCounter: U256::from(task.winner_counter()),
         contributors: task.contributor_list(),
@@ -371,5 +413,66 @@ pub fn view_contribution(s: &PocoStorage, task_id: B256, worker: Address) -> Con
         resultSeal: c.result_seal.get(),
         enclaveChallenge: c.enclave_challenge.get(),
         weight: U256::from(c.weight.get()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
+    use alloc::boxed::Box;
+    use stylus_sdk::testing::TestVM;
+
+    use super::*;
+    use crate::layout::poco_storage;
+
+    /// The first slot holds the status, the three counters, the consensus time and position,
+    /// the small index and the sum of the group weights without one clobbering another; a
+    /// sum too large for its 2 bytes spills to a slot of its own and reads back exactly; the
+    /// consensus value is the result hash of the contributor the position names.
+    #[test]
+    fn the_first_slot_packs_every_tally_and_a_large_sum_spills() {
+        let test_vm = TestVM::default();
+        let vm = VM { host: Box::new(test_vm.clone()) };
+        let mut s = poco_storage(&vm);
+        let id = B256::repeat_byte(7);
+        let (w0, w1) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        {
+            let mut t = s.tasks.setter(id);
+            t.set_status(TaskStatusEnum::REVEALING);
+            t.set_idx(U256::from(41));
+            t.push_contributor(w0).unwrap();
+            t.push_contributor(w1).unwrap();
+            t.set_consensus_total(U256::from(65_535)); // sum 65,534: the largest inline value
+            t.set_consensus(&vm, 1, 2, 1).unwrap();
+        }
+        s.contributions.setter(id).setter(w1).result_hash.set(B256::repeat_byte(0xcc));
+        vm.flush_cache(false);
+        let slots_inline = test_vm.snapshot().storage.len();
+        for total in [U256::from(65_535), U256::from(65_536), U256::MAX] {
+            s.tasks.setter(id).set_consensus_total(total);
+            let t = s.tasks.getter(id);
+            assert_eq!(t.consensus_total().unwrap(), total);
+            assert_eq!(
+                (t.status(), t.idx(), t.contributor_count(), t.reveal_counter(), t.winner_counter()),
+                (TaskStatusEnum::REVEALING, U256::from(41), 2, 1, 2)
+            );
+            assert_eq!(t.consensus_time(), U256::from(vm.block_timestamp()));
+            assert_eq!(consensus_value(&s, id, &t), B256::repeat_byte(0xcc));
+        }
+        vm.flush_cache(false);
+        assert_eq!(test_vm.snapshot().storage.len(), slots_inline + 1, "one spill slot");
+        let mut t = s.tasks.setter(id);
+        t.clear_consensus();
+        assert_eq!((t.consensus_time(), t.winner_counter(), t.reveal_counter()), (U256::ZERO, 0, 1));
+        drop(t);
+        assert_eq!(consensus_value(&s, id, &s.tasks.getter(id)), B256::ZERO);
+    }
+
+    /// Counters stop at `uint40` with `Panic(0x11)`, never wrapping.
+    #[test]
+    fn counters_overflow_with_a_panic() {
+        assert!(to_u40((1 << 40) - 1).is_ok());
+        assert_eq!(to_u40(1 << 40), Err(revert::panic(0x11)));
     }
 }

@@ -36,7 +36,7 @@ use poco_core::{
 };
 use poco_hub_base::{
     escrow, log, poco_storage, revert,
-    task::{check_contribution_authorization, require, to_u48, TaskConsensus, TaskContribute, TaskReopen},
+    task::{check_contribution_authorization, consensus_value, require, TaskConsensus, TaskContribute, TaskReopen},
 };
 use stylus_sdk::{host::VM, prelude::*};
 
@@ -119,9 +119,10 @@ fn contribute(
     // log2 of a uint256 is at most 255.
     s.contributions.setter(task_id).setter(worker).weight.set(U8::from(log_weight.to::<u8>()));
 
-    // Consensus detection.
+    // Consensus detection. The value is this vote's hash: the contributor just pushed, last.
     if is_consensus_reached(&group, &total, &trust).map_err(revert::poco)? {
         let task = s.tasks.getter(task_id);
+        let voter = task.contributor_count() - 1;
         let contributions = s.contributions.getter(task_id);
         let winners = task
             .contributor_list()
@@ -135,10 +136,7 @@ fn contribute(
         drop((task, contributions));
         let mut task = s.tasks.setter(task_id);
         task.set_status(TaskStatusEnum::REVEALING);
-        task.consensus_value.set(hash);
-        task.consensus_time.set(alloy_primitives::aliases::U64::from(vm.block_timestamp()));
-        task.reveal_counter.set(to_u48(0)?);
-        task.winner_counter.set(to_u48(winners)?);
+        task.set_consensus(vm, voter, winners, 0)?;
         log::emit(vm, &[TaskConsensus::SIGNATURE_HASH, task_id], &[hash.0]);
     }
     Ok(())
@@ -163,7 +161,7 @@ fn reopen(vm: &VM, task_id: B256) -> Result<(), Vec<u8>> {
         &U256::from(task.reveal_counter()),
         &now,
     ))?;
-    let consensus = task.consensus_value.get();
+    let consensus = consensus_value(&s, task_id, &task);
     let contributors = task.contributor_list();
     drop((task, deal));
 
@@ -182,9 +180,7 @@ fn reopen(vm: &VM, task_id: B256) -> Result<(), Vec<u8>> {
     task.set_consensus_total(total);
     task.groups.setter(consensus).set(U256::ZERO);
     task.set_status(TaskStatusEnum::ACTIVE);
-    task.consensus_value.set(B256::ZERO);
-    task.consensus_time.set(alloy_primitives::aliases::U64::ZERO);
-    task.winner_counter.set(to_u48(0)?);
+    task.clear_consensus();
     log::emit(vm, &[TaskReopen::SIGNATURE_HASH, task_id], &[]);
     Ok(())
 }

@@ -27,7 +27,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::{
-    aliases::{U64, U8},
+    aliases::U8,
     Address, Bytes, B256, U256,
 };
 use alloy_sol_types::{sol, SolCall, SolEvent};
@@ -44,7 +44,7 @@ use poco_hub_base::{
     escrow, log, poco_storage, revert,
     layout::DealRecord,
     task::{
-        check_contribution_authorization, require, to_u48, AccurateContribution, FaultyContribution, TaskConsensus,
+        check_contribution_authorization, require, AccurateContribution, FaultyContribution, TaskConsensus,
         TaskContribute, TaskFinalize, TaskReveal,
     },
     PocoStorage,
@@ -299,16 +299,14 @@ fn contribute_and_finalize(vm: &VM, task_id: B256, r: &FastResult) -> Result<(),
     {
         let mut task = s.tasks.setter(task_id);
         task.set_status(TaskStatusEnum::COMPLETED);
-        task.consensus_value.set(hash);
-        task.consensus_time.set(U64::from(vm.block_timestamp()));
-        task.reveal_counter.set(to_u48(1)?);
-        task.winner_counter.set(to_u48(1)?);
+        // The only contributor (trust 1, none before): position 0 holds the value.
+        task.push_contributor(worker)?;
+        task.set_consensus(vm, 0, 1, 1)?;
         task.result_digest.set(r.digest);
         task.results.set_bytes(r.results);
         if !r.results_callback.is_empty() {
             task.results_callback.set_bytes(r.results_callback);
         }
-        task.push_contributor(worker)?;
     }
     success(vm, &mut s, &payees, task_id)?;
     let (worker_reward, scheduler_reward) =

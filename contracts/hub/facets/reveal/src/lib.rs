@@ -26,7 +26,7 @@ use poco_core::{
 };
 use poco_hub_base::{
     log, poco_storage, revert,
-    task::{require, to_u48, TaskReveal},
+    task::{consensus_value, require, to_u40, TaskReveal},
 };
 use stylus_sdk::{host::VM, prelude::*};
 
@@ -57,7 +57,7 @@ fn reveal(vm: &VM, task_id: B256, digest: B256) -> Result<(), Vec<u8>> {
         let contribution = contributions.getter(worker);
         require(contribution.status.get() == status_u8(ContributionStatusEnum::CONTRIBUTED))?;
         let hash = contribution.result_hash.get();
-        require(hash == task.consensus_value.get())?;
+        require(hash == consensus_value(&s, task_id, &task))?;
         require(hash == result_hash(&task_id, &digest))?;
         require(contribution.result_seal.get() == result_seal(&worker, &task_id, &digest))?;
     }
@@ -66,7 +66,7 @@ fn reveal(vm: &VM, task_id: B256, digest: B256) -> Result<(), Vec<u8>> {
 
     s.contributions.setter(task_id).setter(worker).status.set(status_u8(ContributionStatusEnum::PROVED));
     let mut task = s.tasks.setter(task_id);
-    task.reveal_counter.set(to_u48(reveals)?);
+    task.reveal_counter.set(to_u40(reveals)?);
     task.result_digest.set(digest);
     log::emit(vm, &[TaskReveal::SIGNATURE_HASH, task_id, worker.into_word()], &[digest.0]);
     Ok(())

@@ -4,11 +4,11 @@
 //! category's time reference), the ABI encoding decoded with PoCo's own signatures through
 //! the facet's router, and `resultFor`'s exact revert data.
 
-use alloy_primitives::{address, aliases::U64, hex, Address, Bytes, B256, U256};
+use alloy_primitives::{address, hex, Address, Bytes, B256, U256};
 use alloy_sol_types::{Revert, SolCall, SolError};
 use poco_core::{ids::task_id, status::ContributionStatusEnum};
 use poco_hub_base::{
-    task::to_u48,
+    task::to_u40,
     testing::MockHost,
 };
 use stylus_sdk::{abi::router_entrypoint, ArbResult};
@@ -116,13 +116,20 @@ fn store(facet: &TaskAccessorsFacet, spec: &Spec) -> B256 {
     for w in &spec.contributors {
         t.push_contributor(*w).unwrap();
     }
-    t.consensus_time.set(U64::from(spec.consensus_time));
-    t.consensus_value.set(spec.consensus_value);
-    t.reveal_counter.set(to_u48(spec.reveal_counter).unwrap());
-    t.winner_counter.set(to_u48(spec.winner_counter).unwrap());
+    t.consensus_time.set(to_u40(spec.consensus_time).unwrap());
+    t.reveal_counter.set(to_u40(spec.reveal_counter).unwrap());
+    t.winner_counter.set(to_u40(spec.winner_counter).unwrap());
+    // The consensus value is a contributor's result hash: the last one's, as a vote records it.
+    if !spec.consensus_value.is_zero() {
+        t.consensus_ref.set(to_u40(spec.contributors.len() as u64).unwrap());
+    }
     t.result_digest.set(spec.result_digest);
     t.results.set_bytes(&spec.results);
     t.results_callback.set_bytes(&spec.results_callback);
+    drop(t);
+    if let (false, Some(voter)) = (spec.consensus_value.is_zero(), spec.contributors.last()) {
+        s.contributions.setter(id).setter(*voter).result_hash.set(spec.consensus_value);
+    }
     id
 }
 
