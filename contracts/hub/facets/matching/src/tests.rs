@@ -764,14 +764,7 @@ fn empty_signature_is_a_format_error_unless_presigned() {
 /// signature is accepted whoever presigned the order (the presignature is then not read).
 #[test]
 fn presigned_contract_orders_skip_erc1271_and_signed_eoa_orders_skip_the_presignature() {
-    let mut f = Fixture::new();
-    f.request.requester = WALLET;
-    f.host.set_contract(WALLET);
-    {
-        let vm = f.host.handle();
-        escrow::mint(&vm, &mut poco_storage(&vm), WALLET, U256::from(100)).unwrap();
-    }
-    f.sign_all();
+    let mut f = Fixture::with_wallet_requester();
     f.request.sign = Bytes::new();
     let hash = f.hashes()[3];
     f.storage().presigned.setter(hash).set(WALLET);
@@ -812,16 +805,25 @@ impl Fixture {
     }
 }
 
+impl Fixture {
+    /// Orders signed as usual but for the request, whose requester is the contract wallet
+    /// `WALLET`, funded with 100 nRLC.
+    fn with_wallet_requester() -> Self {
+        let mut f = Fixture::new();
+        f.request.requester = WALLET;
+        f.host.set_contract(WALLET);
+        {
+            let vm = f.host.handle();
+            escrow::mint(&vm, &mut poco_storage(&vm), WALLET, U256::from(100)).unwrap();
+        }
+        f.sign_all();
+        f
+    }
+}
+
 #[test]
 fn erc1271_requester() {
-    let mut f = Fixture::new();
-    f.request.requester = WALLET;
-    f.host.set_contract(WALLET);
-    {
-        let vm = f.host.handle();
-        escrow::mint(&vm, &mut poco_storage(&vm), WALLET, U256::from(100)).unwrap();
-    }
-    f.sign_all();
+    let mut f = Fixture::with_wallet_requester();
     f.request.sign = b"wallet-says-yes".to_vec().into();
     let hash = f.hashes()[3];
     let ask = isValidSignatureCall { hash, signature: f.request.sign.clone() }.abi_encode();
@@ -861,14 +863,7 @@ fn erc1271_answers_that_do_not_decode_revert_without_data() {
     magic[..4].copy_from_slice(&[0x16, 0x26, 0xba, 0x7e]);
     let mut dirty = magic.clone();
     dirty[31] = 1;
-    let mut f = Fixture::new();
-    f.request.requester = WALLET;
-    f.host.set_contract(WALLET);
-    {
-        let vm = f.host.handle();
-        escrow::mint(&vm, &mut poco_storage(&vm), WALLET, U256::from(100)).unwrap();
-    }
-    f.sign_all();
+    let mut f = Fixture::with_wallet_requester();
     f.request.sign = b"wallet".to_vec().into();
     let ask = isValidSignatureCall { hash: f.hashes()[3], signature: f.request.sign.clone() }.abi_encode();
     let before = f.state();
