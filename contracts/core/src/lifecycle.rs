@@ -151,7 +151,8 @@ mod tests {
             Address::repeat_byte(3),
         );
         assert_eq!(authorization_signer(&enclave, || broker, &owner), broker);
-        assert_eq!(authorization_signer(&Address::ZERO, || unreachable!("no enclave: the broker is not read"), &owner), owner);
+        let unread = || unreachable!("no enclave: the broker is not read");
+        assert_eq!(authorization_signer(&Address::ZERO, unread, &owner), owner);
         assert_eq!(
             authorization_signer(&enclave, || Address::ZERO, &owner),
             owner

@@ -199,7 +199,11 @@ impl HostState {
             }
             gas_left -= slot_cost;
             cost += slot_cost;
-            tracing::trace!(target: "devnet::storage", %address, %key, original = %load.data.original_value, new = %value, gas = slot_cost, cold = load.is_cold, "sstore");
+            tracing::trace!(
+                target: "devnet::storage",
+                %address, %key, original = %load.data.original_value, new = %value, gas = slot_cost, cold = load.is_cold,
+                "sstore"
+            );
             self.refund += gas_params.sstore_refund(true, &load.data);
         }
         if gas_left == 0 {

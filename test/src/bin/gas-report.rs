@@ -483,9 +483,9 @@ fn zip3(passes: [&[Measured]; 3]) -> Result<Vec<[Measured; 3]>> {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
-    // `RUST_LOG=poco_devnet::chain=debug,devnet::storage=trace` shows each mined transaction and every
-    // storage access its programs made (on stderr; each pass has its own devnet thread), to see where a
-    // transaction's storage gas goes slot by slot.
+    // `RUST_LOG=poco_devnet::chain=debug,devnet::storage=trace` shows each mined transaction
+    // and every storage access its programs made (on stderr; each pass has its own devnet
+    // thread), to see where a transaction's storage gas goes slot by slot.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)

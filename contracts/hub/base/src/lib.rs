@@ -5,7 +5,6 @@
 //!
 //! - [`layout`]: the hub's storage, rooted at PoCo's ERC-7201 slot and packed tighter than
 //!   PoCo's (the layout is ours; the ABI is PoCo's);
-//! - [`blob`]: Solidity-layout `string` storage without the SDK's 256-bit division;
 //! - [`callback`]: a deal's result callback (`receiveResult`) with PoCo's gas rule;
 //! - [`calls`]: typed view calls to asset owners (IERC5313), registries and workerpools;
 //! - [`diamond`]: the ERC-2535 selector table and owner, shared by the router and the facets;
@@ -29,7 +28,6 @@
 
 extern crate alloc;
 
-pub mod blob;
 pub mod callback;
 pub mod calls;
 pub mod diamond;
