@@ -7,6 +7,7 @@ interface IWorkerpool {
     function m_workerStakeRatioPolicy() external view returns (uint256);
     function m_workerpoolDescription() external view returns (string memory);
     function owner() external view returns (address);
+    function policies() external view returns (uint256, uint256);
     function registry() external view returns (address);
     function setName(address ens, string memory name) external;
 }

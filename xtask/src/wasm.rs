@@ -50,6 +50,8 @@ struct Row {
     optimised: bool,
     /// Why nitro would not run this program, if it would not.
     refused: Option<String>,
+    /// Nitro's entry costs `(init_cost, cached_init_cost)` when it activates.
+    entry_costs: Option<(u16, u16)>,
 }
 
 pub(crate) fn run(root: &Path, args: &[String]) -> Result<()> {
@@ -114,6 +116,9 @@ fn build(root: &Path, group: &[&Contract]) -> Result<()> {
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("RUSTFLAGS")
         .args(["build", "--release", "--lib", "--target", "wasm32-unknown-unknown"]);
+    // Cargo joins this array to .cargo/config.toml's (the stack size flag stays).
+    let remaps: Vec<String> = remap_flags(root)?.iter().map(|f| serde_json::Value::from(f.as_str()).to_string()).collect();
+    cmd.arg("--config").arg(format!("target.wasm32-unknown-unknown.rustflags=[{}]", remaps.join(",")));
     for c in group {
         cmd.args(["-p", &c.package]);
     }
@@ -123,6 +128,30 @@ fn build(root: &Path, group: &[&Contract]) -> Result<()> {
         bail!("cargo build of {} failed", names.join(", "));
     }
     Ok(())
+}
+
+/// `--remap-path-prefix` flags that cut the build machine's directories out of source paths:
+/// the workspace's and cargo's registry sources' (the standard library's paths come
+/// precompiled as `/rustc/<commit>/…`, which no flag changes).
+///
+/// Panic locations keep their source file's path in the program's data, and nitro charges
+/// every call of a program — cached or not — 0.75 gas per byte of data (`cached_init_cost`,
+/// stylus_code::nitro): a registry path is ~100 bytes. Without the machine's paths the code,
+/// and so the codehash, is also the same whichever directory builds it.
+fn remap_flags(root: &Path) -> Result<Vec<String>> {
+    let remap = |from: &Path| format!("--remap-path-prefix={}/=", from.display());
+    let mut flags = vec![remap(root)];
+    let cargo_home = match std::env::var_os("CARGO_HOME") {
+        Some(home) => PathBuf::from(home),
+        None => PathBuf::from(std::env::var_os("HOME").context("neither CARGO_HOME nor HOME is set")?).join(".cargo"),
+    };
+    // One directory per registry index (`index.crates.io-<hash>`).
+    if let Ok(indexes) = fs::read_dir(cargo_home.join("registry/src")) {
+        for index in indexes {
+            flags.push(remap(&index?.path()));
+        }
+    }
+    Ok(flags)
 }
 
 /// Cargo's target directory for this workspace, as `cargo metadata` reports it: it honours
@@ -159,6 +188,7 @@ fn finish(target: &Path, out_dir: &Path, c: &Contract, wasm_opt: bool) -> Result
     // segments; nitro refuses the section.
     let wasm = if wasm_opt { stylus_code::strip_data_count(&optimise(&processed, out_dir, c)?)? } else { processed };
     let code = stylus_code::program_code(&wasm)?;
+    let activation = activate(&wasm);
     fs::write(out_dir.join(format!("{}.wasm", c.name)), &wasm)?;
     fs::write(out_dir.join(format!("{}.code", c.name)), &code)?;
     Ok(Row {
@@ -166,15 +196,20 @@ fn finish(target: &Path, out_dir: &Path, c: &Contract, wasm_opt: bool) -> Result
         raw: wasm.len(),
         compressed: code.len() - 4,
         optimised: wasm_opt,
-        refused: nitro_refusal(&wasm),
+        refused: nitro_refusal(&activation),
+        entry_costs: activation.as_ref().ok().map(|a| (a.init_cost, a.cached_init_cost)),
     })
 }
 
-/// Why nitro would refuse to activate `wasm` on Arbitrum One, or could never run part of it.
-fn nitro_refusal(wasm: &[u8]) -> Option<String> {
-    use stylus_code::nitro;
+/// Nitro's activation of `wasm` on Arbitrum One, offline (no gas limit).
+fn activate(wasm: &[u8]) -> Result<stylus_code::nitro::Activation, stylus_code::nitro::NitroError> {
     let mut gas = u64::MAX;
-    match nitro::activate(wasm, &nitro::Config::default(), &mut gas) {
+    stylus_code::nitro::activate(wasm, &stylus_code::nitro::Config::default(), &mut gas)
+}
+
+/// Why nitro would refuse to activate a module on Arbitrum One, or could never run part of it.
+fn nitro_refusal(activation: &Result<stylus_code::nitro::Activation, stylus_code::nitro::NitroError>) -> Option<String> {
+    match activation {
         Err(e) => Some(format!("activation fails: {e}")),
         Ok(a) if a.unpriced_operators > 0 => Some(format!(
             "{} floating-point operators: nitro's meter prices them at u64::MAX ink, so any block \
@@ -211,7 +246,10 @@ fn optimise(wasm: &[u8], out_dir: &Path, c: &Contract) -> Result<Vec<u8>> {
 
 fn print_table(rows: &[Row]) {
     println!();
-    println!("{:<22} {:>10} {:>12} {:>10} {:>9}  status", "contract", "raw bytes", "brotli bytes", "limit", "headroom");
+    println!(
+        "{:<22} {:>10} {:>12} {:>10} {:>9} {:>7} {:>7}  status",
+        "contract", "raw bytes", "brotli bytes", "limit", "headroom", "init", "cached"
+    );
     for r in rows {
         let status = if r.compressed > MAX_COMPRESSED || r.raw > MAX_RAW {
             "OVER"
@@ -221,17 +259,25 @@ fn print_table(rows: &[Row]) {
             "ok"
         };
         let headroom = MAX_COMPRESSED as i64 - r.compressed as i64;
+        let (init, cached) = r.entry_costs.map_or((String::new(), String::new()), |(i, c)| (i.to_string(), c.to_string()));
         println!(
-            "{:<22} {:>10} {:>12} {:>10} {:>9}  {}{}",
+            "{:<22} {:>10} {:>12} {:>10} {:>9} {:>7} {:>7}  {}{}",
             r.name,
             r.raw,
             r.compressed,
             MAX_COMPRESSED,
             headroom,
+            init,
+            cached,
             status,
             if r.optimised { "" } else { " (no wasm-opt)" }
         );
     }
+    println!(
+        "init, cached: nitro's entry costs of each program (stylus_code::nitro). With Arbitrum One's \
+         scalars a call pays 352 + cached gas\nwhen the program is cached, 9,568 + init + cached \
+         when not (devnet/README.md, \"Gas model\")."
+    );
     println!();
 }
 
@@ -264,10 +310,10 @@ mod tests {
     fn modules_nitro_refuses_are_reported_with_its_reason() {
         // A valid module whose only section is a DataCount section, as binaryen writes them.
         let with_data_count = b"\0asm\x01\0\0\0\x0c\x01\x00";
-        let why = nitro_refusal(with_data_count).unwrap_or_default();
+        let why = nitro_refusal(&activate(with_data_count)).unwrap_or_default();
         assert!(why.contains("unsupported section type DataCountSection"), "{why}");
         let stripped = stylus_code::strip_data_count(with_data_count).unwrap_or_default();
-        let why = nitro_refusal(&stripped).unwrap_or_default();
+        let why = nitro_refusal(&activate(&stripped)).unwrap_or_default();
         assert!(why.contains("missing memory export with name memory"), "{why}");
     }
 }

@@ -97,6 +97,16 @@ impl Workerpool {
         self.scheduler_reward_ratio_policy.get()
     }
 
+    /// Both policies in one call: `(m_workerStakeRatioPolicy, m_schedulerRewardRatioPolicy)`.
+    ///
+    /// Not in PoCo's ABI (its two views stay): the hub's `matchOrders` needs both, and each
+    /// call to a workerpool enters this program once more (a Stylus program entry costs
+    /// thousands of gas, uncached about 15,000). The hub falls back to the two views for a
+    /// workerpool without this function (an entry of PoCo's Solidity registry).
+    pub fn policies(&self) -> (U256, U256) {
+        (self.worker_stake_ratio_policy.get(), self.scheduler_reward_ratio_policy.get())
+    }
+
     /// Sets the description and the default policies (30, 1), once; `msg.sender` becomes
     /// the registry.
     ///

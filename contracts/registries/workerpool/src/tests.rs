@@ -53,6 +53,7 @@ fn initialize_sets_description_and_default_policies() {
     assert_eq!(p.m_workerpool_description(), "my-pool");
     assert_eq!(p.m_worker_stake_ratio_policy(), U256::from(30));
     assert_eq!(p.m_scheduler_reward_ratio_policy(), U256::from(1));
+    assert_eq!(p.policies(), (U256::from(30), U256::from(1)));
     assert_eq!(vm.get_storage(U256::from(2)), B256::from(U256::from(30)));
     assert_eq!(vm.get_storage(U256::from(3)), B256::from(U256::from(1)));
 }
@@ -93,6 +94,8 @@ fn change_policy_by_owner_emits_old_and_new_values() {
     // The bound is inclusive; the worker ratio is unbounded.
     p.change_policy(U256::MAX, U256::from(100)).unwrap();
     assert_eq!(p.m_scheduler_reward_ratio_policy(), U256::from(100));
+    // `policies()` answers what the two views answer.
+    assert_eq!(p.policies(), (U256::MAX, U256::from(100)));
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //!   tells the SMS whether a dataset order can join an existing deal (v6.1 bulk processing).
 //!
 //! Gas: each order's typed hash is computed once, `consumed` is read once per order, the
-//! workerpool's policies are read before any write, and the whole match runs in this one
+//! workerpool's two policies are read in one call (`policies()`) before any write, and the whole match runs in this one
 //! program (one hop from the router).
 
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -55,7 +55,7 @@ use poco_hub_base::{
     signatures::{is_authorized_by_restriction, verify_signature_or_presignature},
     PocoStorage,
 };
-use stylus_sdk::{host::VM, prelude::*, ArbResult};
+use stylus_sdk::{call::RawCall, host::VM, prelude::*, ArbResult};
 
 pub use poco_hub_base::revert::IncompatibleDatasetOrder;
 
@@ -82,6 +82,27 @@ sol! {
     function m_workerStakeRatioPolicy() returns (uint256);
     /// IWorkerpool: the scheduler's percentage of the workers' reward pool.
     function m_schedulerRewardRatioPolicy() returns (uint256);
+    /// Our Workerpool (not PoCo's ABI): both policies above, in one call.
+    function policies() returns (uint256, uint256);
+}
+
+/// The workerpool's `(m_workerStakeRatioPolicy, m_schedulerRewardRatioPolicy)`.
+///
+/// One `policies()` call where the workerpool answers it (every workerpool of our registry):
+/// each call enters the workerpool program, which costs thousands of gas. Any other answer —
+/// a revert or fewer than 64 bytes, as from an entry of PoCo's Solidity registry — falls back
+/// to PoCo's two views, whose reverts bubble up as PoCo's do.
+fn workerpool_policies(vm: &VM, workerpool: Address) -> Result<(U256, U256), Vec<u8>> {
+    // SAFETY: a static call cannot write, and it runs before any write of `matchOrders`.
+    if let Ok(out) = unsafe { RawCall::new_static(vm).call(workerpool, &policiesCall::SELECTOR) } {
+        if let (Some(stake), Some(scheduler)) = (out.get(..32), out.get(32..64)) {
+            return Ok((U256::from_be_slice(stake), U256::from_be_slice(scheduler)));
+        }
+    }
+    Ok((
+        static_uint(vm, workerpool, m_workerStakeRatioPolicyCall::SELECTOR)?,
+        static_uint(vm, workerpool, m_schedulerRewardRatioPolicyCall::SELECTOR)?,
+    ))
 }
 
 /// The matching facet. Its state is the hub's (`poco_storage`), so the struct has no fields.
@@ -205,8 +226,7 @@ fn match_orders(vm: &VM, o: &Orders, sponsor: Address) -> Result<B256, Vec<u8>> 
 
     // Workerpool policies, read before any write (PoCo reads them while recording the deal).
     let price = workerpool.workerpoolprice;
-    let stake_ratio = static_uint(vm, workerpool.workerpool, m_workerStakeRatioPolicyCall::SELECTOR)?;
-    let scheduler_ratio = static_uint(vm, workerpool.workerpool, m_schedulerRewardRatioPolicyCall::SELECTOR)?;
+    let (stake_ratio, scheduler_ratio) = workerpool_policies(vm, workerpool.workerpool)?;
 
     // Record the deal.
     let dealid = deal_id(&request_hash, &request_volume.consumed);

@@ -93,6 +93,11 @@ fn word(v: u64) -> Vec<u8> {
     U256::from(v).to_be_bytes::<32>().to_vec()
 }
 
+/// What our Workerpool's `policies()` returns.
+fn policies(stake: U256, scheduler: U256) -> Vec<u8> {
+    [stake.to_be_bytes::<32>(), scheduler.to_be_bytes::<32>()].concat()
+}
+
 fn reason(r: &str) -> Vec<u8> {
     Revert::from(r).abi_encode()
 }
@@ -191,8 +196,17 @@ impl Fixture {
             h.mock(registry, isRegisteredCall { entry: asset }.abi_encode(), Ok(word(1)));
             h.mock(registry, token_owner(asset), Ok(owner.into_word().to_vec()));
         }
-        h.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(word(35)));
-        h.mock(WORKERPOOL, m_schedulerRewardRatioPolicyCall {}.abi_encode(), Ok(word(5)));
+        // Our Workerpool answers `policies()`; PoCo's two views are what a Solidity one answers.
+        h.mock(WORKERPOOL, policiesCall {}.abi_encode(), Ok(policies(U256::from(35), U256::from(5))));
+    }
+
+    /// The workerpool is PoCo's Solidity one: no `policies()` (its dispatcher reverts), the
+    /// two views answer `(stake, scheduler)`.
+    fn solidity_workerpool(&self, stake: u64, scheduler: u64) {
+        let h = &self.host;
+        h.mock(WORKERPOOL, policiesCall {}.abi_encode(), Err(Vec::new()));
+        h.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(word(stake)));
+        h.mock(WORKERPOOL, m_schedulerRewardRatioPolicyCall {}.abi_encode(), Ok(word(scheduler)));
     }
 
     /// Signs the four orders with their owners' keys (app and workerpool 65 bytes, dataset
@@ -480,7 +494,7 @@ fn trust_and_worker_stake_beyond_uint96_are_recorded_exactly() {
     f.workerpool.trust = U256::MAX;
     f.request.trust = trust;
     let ratio: U256 = U256::from(1) << 200;
-    f.host.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(ratio.to_be_bytes::<32>().to_vec()));
+    f.host.mock(WORKERPOOL, policiesCall {}.abi_encode(), Ok(policies(ratio, U256::from(5))));
     f.sign_all();
     let dealid = f.run().unwrap();
     let deal = f.storage().deals.getter(dealid).to_deal();
@@ -488,7 +502,7 @@ fn trust_and_worker_stake_beyond_uint96_are_recorded_exactly() {
     assert_eq!(deal.workerStake, U256::from(10) * ratio / U256::from(100));
     // A stake ratio whose product overflows panics, as PoCo's checked `price * ratio`.
     let mut f = Fixture::new();
-    f.host.mock(WORKERPOOL, m_workerStakeRatioPolicyCall {}.abi_encode(), Ok(U256::MAX.to_be_bytes::<32>().to_vec()));
+    f.host.mock(WORKERPOOL, policiesCall {}.abi_encode(), Ok(policies(U256::MAX, U256::from(5))));
     f.sign_all();
     assert_eq!(f.run(), Err(Panic { code: U256::from(0x11) }.abi_encode()));
 }
@@ -618,6 +632,52 @@ fn registered_assets_cost_one_registry_call_each() {
     assert_eq!(deal.app.owner, f.app_owner.address);
     assert_eq!(deal.dataset.owner, f.dataset_owner.address);
     assert_eq!(deal.workerpool.owner, f.workerpool_owner.address);
+}
+
+/// Our workerpool is asked once for both policies; a workerpool without `policies()` (PoCo's
+/// Solidity one, or one answering less than two words) is asked PoCo's two views, whose
+/// reverts bubble up.
+#[test]
+fn workerpool_policies_take_one_call_or_pocos_two() {
+    let mut f = Fixture::new();
+    f.sign_all();
+    f.host.vm.clear_mocks();
+    let dealid = f.run().unwrap();
+    let to_pool: Vec<_> = f.host.calls_made().into_iter().filter(|(to, _)| *to == WORKERPOOL).map(|(_, d)| d).collect();
+    assert_eq!(to_pool, vec![policiesCall {}.abi_encode()]);
+    let deal = f.storage().deals.getter(dealid).to_deal();
+    assert_eq!((deal.workerStake, deal.schedulerRewardRatio), (U256::from(3), U256::from(5)));
+
+    for short in [None, Some(word(40))] {
+        let mut f = Fixture::new();
+        f.solidity_workerpool(40, 7);
+        if let Some(one_word) = short {
+            f.host.mock(WORKERPOOL, policiesCall {}.abi_encode(), Ok(one_word));
+        }
+        f.sign_all();
+        f.host.vm.clear_mocks();
+        let dealid = f.run().unwrap();
+        let to_pool: Vec<_> = f.host.calls_made().into_iter().filter(|(to, _)| *to == WORKERPOOL).map(|(_, d)| d).collect();
+        assert_eq!(
+            to_pool,
+            vec![
+                policiesCall {}.abi_encode(),
+                m_workerStakeRatioPolicyCall {}.abi_encode(),
+                m_schedulerRewardRatioPolicyCall {}.abi_encode()
+            ]
+        );
+        let deal = f.storage().deals.getter(dealid).to_deal();
+        assert_eq!((deal.workerStake, deal.schedulerRewardRatio), (U256::from(4), U256::from(7)));
+    }
+
+    // PoCo's views revert: their data bubbles up and nothing is recorded.
+    let mut f = Fixture::new();
+    f.solidity_workerpool(40, 7);
+    f.host.mock(WORKERPOOL, m_schedulerRewardRatioPolicyCall {}.abi_encode(), Err(reason("no policy")));
+    f.sign_all();
+    let [.., request_h] = f.hashes();
+    assert_eq!(f.run(), Err(reason("no policy")));
+    assert_eq!(f.storage().consumed.get(request_h), U256::ZERO);
 }
 
 #[test]
