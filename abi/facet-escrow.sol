@@ -17,14 +17,10 @@ interface IFacetEscrow {
     function approve(address spender, uint256 value) external returns (bool);
     function approveAndCall(address spender, uint256 value, bytes memory extra_data) external returns (bool);
     function decreaseAllowance(address spender, uint256 subtracted_value) external returns (bool);
-    function deposit(uint256 amount) external returns (bool);
-    function depositFor(uint256 amount, address target) external returns (bool);
     function depositForArray(uint256[] memory amounts, address[] memory targets) external returns (bool);
     function increaseAllowance(address spender, uint256 added_value) external returns (bool);
     function receiveApproval(address sender, uint256 amount, address token, bytes memory data) external returns (bool);
     function recover() external returns (uint256);
     function transfer(address to, uint256 value) external returns (bool);
     function transferFrom(address from, address to, uint256 value) external returns (bool);
-    function withdraw(uint256 amount) external returns (bool);
-    function withdrawTo(uint256 amount, address target) external returns (bool);
 }

@@ -44,17 +44,45 @@ sol!(
     IHub,
     "../../abi/facet-accessors.json"
 );
-sol!(
-    #[sol(rpc)]
-    IEscrow,
-    "../../abi/facet-escrow.json"
-);
+// The escrow as integrators bind it: PoCo's `IexecEscrowToken` and `IexecERC20` mutators,
+// declared once here because the hub serves them from two programs (the router itself serves
+// deposits and withdrawals, the escrow facet the rest); the test
+// `hand_declared_bindings_are_the_exported_hub_abi` checks them against `abi/hub.json`.
+sol! {
+    #[sol(rpc, all_derives, abi)]
+    interface IEscrow {
+        error CallerIsNotTheRequester();
+        error OperationFailed();
+        error UnsupportedOperation(bytes4 selector);
+
+        event Transfer(address indexed from, address indexed to, uint256 value);
+        event Approval(address indexed owner, address indexed spender, uint256 value);
+        event Lock(address owner, uint256 amount);
+        event Unlock(address owner, uint256 amount);
+        event Reward(address owner, uint256 amount, bytes32 ref);
+        event Seize(address owner, uint256 amount, bytes32 ref);
+
+        function deposit(uint256 amount) external returns (bool);
+        function depositFor(uint256 amount, address target) external returns (bool);
+        function depositForArray(uint256[] amounts, address[] targets) external returns (bool);
+        function withdraw(uint256 amount) external returns (bool);
+        function withdrawTo(uint256 amount, address target) external returns (bool);
+        function recover() external returns (uint256);
+        function receiveApproval(address sender, uint256 amount, address token, bytes data) external returns (bool);
+        function transfer(address to, uint256 value) external returns (bool);
+        function approve(address spender, uint256 value) external returns (bool);
+        function approveAndCall(address spender, uint256 value, bytes extraData) external returns (bool);
+        function transferFrom(address from, address to, uint256 value) external returns (bool);
+        function increaseAllowance(address spender, uint256 addedValue) external returns (bool);
+        function decreaseAllowance(address spender, uint256 subtractedValue) external returns (bool);
+    }
+}
 
 // The task lifecycle as integrators bind it: PoCo's interface (`IexecPoco2`, the task views
 // of `IexecPocoAccessors` and `IexecAccessorsABILegacy`) with PoCo's names, declared once
 // here rather than bound facet by facet, because which facet serves what follows measured
 // sizes and moves (reveal got a facet of its own) while the hub's interface does not.
-// `lifecycle_bindings_are_the_exported_hub_abi` checks every function (inputs and outputs)
+// `hand_declared_bindings_are_the_exported_hub_abi` checks every function (inputs and outputs)
 // and event against `abi/hub.json`, so a drift from what the hub serves fails a test.
 sol! {
     #[sol(rpc, all_derives, abi)]
@@ -159,21 +187,21 @@ mod tests {
     use alloy::json_abi::{Function, JsonAbi};
     use crate::Artifacts;
 
-    use super::{IPoco2, ITaskViews};
+    use super::{IEscrow, IPoco2, ITaskViews};
 
     /// A function's signature and its output types: what a binding depends on.
     fn shape(f: &Function) -> (String, Vec<String>) {
         (f.signature(), f.outputs.iter().map(|o| o.selector_type().into_owned()).collect())
     }
 
-    /// The hand-declared lifecycle bindings are what the hub exports: every function of
-    /// `IPoco2` and `ITaskViews` is in `abi/hub.json` with the same inputs and outputs, and
+    /// The hand-declared bindings are what the hub exports: every function of `IPoco2`,
+    /// `ITaskViews` and `IEscrow` is in `abi/hub.json` with the same inputs and outputs, and
     /// every event with the same signature and indexed parameters (and `cargo xtask abi
     /// --check` holds `abi/hub.json` to PoCo's reference ABI).
     #[test]
-    fn lifecycle_bindings_are_the_exported_hub_abi() {
+    fn hand_declared_bindings_are_the_exported_hub_abi() {
         let hub = Artifacts::of_this_workspace().abi("hub").expect("abi/hub.json");
-        let ours: Vec<JsonAbi> = vec![IPoco2::abi::contract(), ITaskViews::abi::contract()];
+        let ours: Vec<JsonAbi> = vec![IPoco2::abi::contract(), ITaskViews::abi::contract(), IEscrow::abi::contract()];
         for abi in &ours {
             for f in abi.functions() {
                 let served = hub.function(&f.name).into_iter().flatten().map(shape).collect::<Vec<_>>();

@@ -205,6 +205,12 @@ pub struct AskForWork {
     /// Its free slots.
     #[serde(default)]
     pub free_slots: u32,
+    /// The tasks it holds (assigned and not finished), when it tells. An assignment the
+    /// scheduler recorded but the worker does not hold was lost on the way (the scheduler
+    /// stopped before its answer left, or the worker dropped it): the scheduler gives it
+    /// again before any new task. `None` (a worker that does not tell): nothing is given twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<Vec<B256>>,
 }
 
 /// Answer to [`AskForWork`].

@@ -155,9 +155,9 @@ async fn pool(State(s): State<ApiState>) -> Json<PoolInfo> {
     Json(s.pool.clone())
 }
 
-async fn ask(State(s): State<ApiState>, headers: HeaderMap, Json(_ask): Json<AskForWork>) -> Reply<AskReply> {
+async fn ask(State(s): State<ApiState>, headers: HeaderMap, Json(ask): Json<AskForWork>) -> Reply<AskReply> {
     let w = worker(&s, &headers).await?;
-    Ok(Json(AskReply { assignment: s.engine.assign(w).await? }))
+    Ok(Json(AskReply { assignment: s.engine.assign(w, ask.held.as_deref()).await? }))
 }
 
 fn is_final(a: &Action) -> bool {

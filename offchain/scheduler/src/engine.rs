@@ -635,18 +635,43 @@ impl Engine {
     /// part in whose live replicates cannot reach consensus yet (iexec-core's
     /// `doesTaskNeedMoreContributionsForConsensus`: contributed votes by group, replicates
     /// assigned less than one `timeref` ago counted as joining the best group).
-    pub async fn assign(&self, worker: Address) -> Result<Option<Assignment>> {
+    ///
+    /// `held` is what the worker says it holds: an assignment of an active task it was given
+    /// but does not hold, and has not reported on, is given again first (with `None`, never).
+    pub async fn assign(&self, worker: Address, held: Option<&[B256]>) -> Result<Option<Assignment>> {
         let _guard = self.state_lock.lock().await;
         let (_, now) = self.chain.head().await?;
         let now_i = i64::try_from(now)?;
         let mut all_replicates = self.store.active_replicates().await?;
         let mut deals = DealCache::default();
-        for t in self.store.tasks_in_phase("active").await? {
-            if t.chain_status != i64::from(task_status::ACTIVE) {
-                continue;
+        let active: Vec<TaskRow> = self.store.tasks_in_phase("active").await?;
+        let assignable = |t: &TaskRow, deal: &DealRow| {
+            t.chain_status == i64::from(task_status::ACTIVE)
+                && now_i < deal.start_time + CONTRIBUTION_DEADLINE_RATIO * deal.timeref
+        };
+        if let Some(held) = held {
+            for t in &active {
+                let deal = deals.get(&self.store, &t.deal_id).await?.clone();
+                let id = b256(&t.task_id)?;
+                if !assignable(t, &deal) || held.contains(&id) {
+                    continue;
+                }
+                let lost = all_replicates
+                    .get(&t.task_id)
+                    .and_then(|rs| rs.iter().find(|r| r.worker == hex_of(worker) && r.status == "assigned"));
+                if let Some(r) = lost {
+                    let mut r = r.clone();
+                    r.assigned_at = now_i;
+                    self.store.save_replicate(&r).await?;
+                    let fast = r.mode == "contribute_and_finalize";
+                    info!(task = %id, %worker, "assignment given again (the worker does not hold it)");
+                    return Ok(Some(self.assignment(t, worker, fast)?));
+                }
             }
+        }
+        for t in &active {
             let deal = deals.get(&self.store, &t.deal_id).await?.clone();
-            if now_i >= deal.start_time + CONTRIBUTION_DEADLINE_RATIO * deal.timeref {
+            if !assignable(t, &deal) {
                 continue;
             }
             let replicates = all_replicates.remove(&t.task_id).unwrap_or_default();
@@ -674,21 +699,27 @@ impl Engine {
                 delivered: 0,
             };
             self.store.insert_replicate(&row).await?;
-            let hash = eth_signed_message_hash(&worker_authorization_hash(&worker, &id, &Address::ZERO));
-            let sig = self.signer.sign_hash_sync(&hash).context("signing the worker authorization")?;
             info!(task = %id, %worker, ?mode, "assigned");
-            return Ok(Some(Assignment {
-                task_id: id,
-                deal_id: b256(&t.deal_id)?,
-                task_index: t.idx.max(0) as u64,
-                worker,
-                enclave_challenge: Address::ZERO,
-                authorization: Bytes::from(sig.as_bytes().to_vec()),
-                mode,
-                initialized_block: t.initialized_block.unwrap_or(0).max(0) as u64,
-            }));
+            return Ok(Some(self.assignment(t, worker, fast)?));
         }
         Ok(None)
+    }
+
+    /// Task `t` for `worker`, with the pool owner's authorization to contribute.
+    fn assignment(&self, t: &TaskRow, worker: Address, fast: bool) -> Result<Assignment> {
+        let id = b256(&t.task_id)?;
+        let hash = eth_signed_message_hash(&worker_authorization_hash(&worker, &id, &Address::ZERO));
+        let sig = self.signer.sign_hash_sync(&hash).context("signing the worker authorization")?;
+        Ok(Assignment {
+            task_id: id,
+            deal_id: b256(&t.deal_id)?,
+            task_index: t.idx.max(0) as u64,
+            worker,
+            enclave_challenge: Address::ZERO,
+            authorization: Bytes::from(sig.as_bytes().to_vec()),
+            mode: if fast { Mode::ContributeAndFinalize } else { Mode::Contribute },
+            initialized_block: t.initialized_block.unwrap_or(0).max(0) as u64,
+        })
     }
 }
 

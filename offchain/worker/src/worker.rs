@@ -184,13 +184,14 @@ impl Worker {
         // Ask while a slot is free and the scheduler has work: a worker that finished a
         // task takes the next one now, not a tick later.
         loop {
-            let open = self.store.open_tasks().await?.len();
+            let held: Vec<B256> = self.store.open_tasks().await?.iter().map(|r| r.assignment.task_id).collect();
+            let open = held.len();
             if open >= self.config.slots as usize {
                 return Ok(());
             }
             let block_number = self.chain.block_number().await.unwrap_or(0);
             let free_slots = self.config.slots - open as u32;
-            let reply = match self.pool.ask(&AskForWork { block_number, free_slots }).await {
+            let reply = match self.pool.ask(&AskForWork { block_number, free_slots, held: Some(held) }).await {
                 Ok(reply) => reply,
                 Err(PoolError::Unauthorized) => {
                     self.pool.forget();

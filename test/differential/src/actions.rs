@@ -429,9 +429,9 @@ impl World {
             Op::ChangeAllowance { owner, spender, amount, increase } => {
                 let spender = self.addr(spender);
                 let data = if increase {
-                    IEscrow::increaseAllowanceCall { spender, added_value: n(amount) }.abi_encode()
+                    IEscrow::increaseAllowanceCall { spender, addedValue: n(amount) }.abi_encode()
                 } else {
-                    IEscrow::decreaseAllowanceCall { spender, subtracted_value: n(amount) }.abi_encode()
+                    IEscrow::decreaseAllowanceCall { spender, subtractedValue: n(amount) }.abi_encode()
                 };
                 let name = if increase { "increaseAllowance" } else { "decreaseAllowance" };
                 self.both(name, owner, hub, |_, _| data.clone().into())?;

@@ -10,6 +10,8 @@
 //! - [`diamond`]: the ERC-2535 selector table and owner, shared by the router and the facets;
 //! - [`escrow`]: the SRLC ledger (mint, burn, transfer, lock, unlock, reward, seize) and its
 //!   events;
+//! - [`funding`]: RLC in (`transferFrom`, then mint) and out (burn, then `transfer`), for the
+//!   router's deposits and withdrawals and the escrow facet's;
 //! - [`signatures`]: EOA (65/64-byte ECDSA through the ecrecover precompile), ERC-1271 and
 //!   presigned orders, and ERC-734 group restrictions;
 //! - [`task`]: tasks, contributions and consensus tallies (packed), the task events, the
@@ -32,6 +34,7 @@ pub mod callback;
 pub mod calls;
 pub mod diamond;
 pub mod escrow;
+pub mod funding;
 pub mod layout;
 pub mod log;
 pub mod revert;

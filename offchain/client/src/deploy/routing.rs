@@ -81,8 +81,10 @@ pub fn wanted_routing(
     Ok(routing)
 }
 
-/// The hub's routing, from its loupe (`facets()`), without the router's own `diamondCut`;
-/// empty before the first cut (the loupe itself is not routed yet, `facets()` reverts).
+/// The hub's routing, from its loupe (`facets()`), without what the router's constructor
+/// set — `diamondCut` and the functions the hub serves itself (listed under its own address,
+/// immutable): no cut adds, replaces or removes those. Empty before the first cut (the loupe
+/// itself is not routed yet, `facets()` reverts).
 pub async fn hub_routing<P: Provider>(provider: &P, hub: Address) -> Result<Routing> {
     let facets = match IHubDiamond::new(hub, provider).facets().call().await {
         Ok(facets) => facets,
@@ -90,7 +92,7 @@ pub async fn hub_routing<P: Provider>(provider: &P, hub: Address) -> Result<Rout
         Err(e) => return Err(e).context("the hub's loupe facets()"),
     };
     let mut routing = Routing::new();
-    for facet in facets {
+    for facet in facets.into_iter().filter(|f| f.facetAddress != hub) {
         for selector in facet.functionSelectors {
             if selector.0 != DIAMOND_CUT {
                 routing.insert(selector, facet.facetAddress);

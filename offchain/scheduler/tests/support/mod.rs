@@ -348,9 +348,16 @@ impl TestWorker {
         Ok(())
     }
 
+    /// Asks for work, saying it holds `held`.
+    pub async fn ask(&self, held: Option<Vec<B256>>) -> Result<AskReply> {
+        self.post(routes::ASK, &AskForWork { block_number: 1, free_slots: 1, held }).await
+    }
+
     /// One poll: ask for work, then follow instructions.
     pub async fn step(&mut self) -> Result<()> {
-        let reply: AskReply = self.post(routes::ASK, &AskForWork { block_number: 1, free_slots: 1 }).await?;
+        // Between steps it holds nothing: an assignment whose work a failed step dropped
+        // is given again.
+        let reply = self.ask(Some(Vec::new())).await?;
         if let Some(a) = reply.assignment {
             ensure!(a.worker == self.me(), "assignment for {}", a.worker);
             self.work(a).await?;

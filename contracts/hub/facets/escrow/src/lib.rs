@@ -1,6 +1,7 @@
-//! The hub's escrow facet in token mode: RLC goes in with `deposit*` (ERC-20 `transferFrom`)
-//! and out with `withdraw*`, and the hub mints and burns SRLC ("Staked RLC"), its own ERC-20,
-//! one for one. The SRLC mutators (`transfer`, `approve`, …) live here too, as in PoCo v6.2
+//! The hub's escrow facet in token mode: RLC goes in with `depositForArray` and
+//! `receiveApproval` (ERC-20 `transferFrom`), and the hub mints and burns SRLC ("Staked RLC"),
+//! its own ERC-20, one for one. `deposit`, `depositFor`, `withdraw` and `withdrawTo` are served
+//! by the router itself (one program entry less); both use `poco_hub_base::funding`. The SRLC mutators (`transfer`, `approve`, …) live here too, as in PoCo v6.2
 //! where `IexecERC20Base` was merged into the escrow facets.
 //!
 //! `receiveApproval` is RLC's `approveAndCall` callback: it deposits for the approver and, when
@@ -31,8 +32,12 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, Bytes, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall, SolError};
 use poco_core::{calldata::decode_orders, reasons};
-use poco_hub_base::{diamond, escrow, poco_storage, revert, PocoStorage};
-use stylus_sdk::{call::RawCall, host::VM, prelude::*, ArbResult};
+use poco_hub_base::{
+    diamond, escrow,
+    funding::{boolean, deposit, mutating_call, word},
+    poco_storage, revert, PocoStorage,
+};
+use stylus_sdk::{call::RawCall, prelude::*, ArbResult};
 
 sol! {
     /// `receiveApproval` was given calldata for an operation other than `matchOrders`.
@@ -54,10 +59,6 @@ sol! {
 }
 
 sol! {
-    /// ERC-20 (RLC) pull.
-    function transferFrom(address from, address to, uint256 value) returns (bool);
-    /// ERC-20 (RLC) push.
-    function transfer(address to, uint256 value) returns (bool);
     /// ERC-20 (RLC) balance.
     function balanceOf(address account) returns (uint256);
     /// PoCo's `IexecTokenSpender`, called by `approveAndCall`.
@@ -67,15 +68,6 @@ sol! {
 /// Selector of `matchOrders(AppOrder,DatasetOrder,WorkerpoolOrder,RequestOrder)`, the only
 /// operation `receiveApproval` runs.
 pub const MATCH_ORDERS_SELECTOR: [u8; 4] = [0x15, 0x61, 0x94, 0xd4];
-
-/// `_mint` to the zero address (OpenZeppelin wording, kept by PoCo's ERC-20 core).
-///
-/// PoCo: contracts/facets/IexecERC20Core.sol, _mint
-pub const ERC20_MINT_TO_ZERO: &str = "ERC20: mint to the zero address";
-/// `_burn` from the zero address.
-///
-/// PoCo: contracts/facets/IexecERC20Core.sol, _burn
-pub const ERC20_BURN_FROM_ZERO: &str = "ERC20: burn from the zero address";
 
 /// The escrow facet. Its state is the hub's `PocoStorage`, reached with [`poco_storage`].
 #[storage]
@@ -104,39 +96,6 @@ impl EscrowFacet {
         Err(revert::reason(reasons::FALLBACK_DISABLED))
     }
 
-    /// Pulls `amount` RLC from the caller and mints as much SRLC to the caller.
-    ///
-    /// # Arguments
-    /// * `amount` - nRLC to deposit (an RLC allowance to the hub is needed).
-    ///
-    /// # Errors
-    /// The RLC revert data, a bare revert on an undecodable answer, `"failed-transferFrom"`.
-    ///
-    /// # Events
-    /// `Transfer(0, caller, amount)`.
-    pub fn deposit(&mut self, amount: U256) -> Result<bool, Vec<u8>> {
-        let sender = self.vm().msg_sender();
-        deposit(self.vm(), sender, amount, sender)?;
-        Ok(true)
-    }
-
-    /// Pulls `amount` RLC from the caller and mints as much SRLC to `target`.
-    ///
-    /// # Arguments
-    /// * `amount` - nRLC to deposit.
-    /// * `target` - SRLC beneficiary.
-    ///
-    /// # Errors
-    /// As [`Self::deposit`]; `"ERC20: mint to the zero address"` for a zero target.
-    ///
-    /// # Events
-    /// `Transfer(0, target, amount)`.
-    #[selector(name = "depositFor")]
-    pub fn deposit_for(&mut self, amount: U256, target: Address) -> Result<bool, Vec<u8>> {
-        deposit(self.vm(), self.vm().msg_sender(), amount, target)?;
-        Ok(true)
-    }
-
     /// One deposit per `(amounts[i], targets[i])`, all pulled from the caller.
     ///
     /// # Arguments
@@ -144,7 +103,8 @@ impl EscrowFacet {
     /// * `targets` - beneficiary of each deposit.
     ///
     /// # Errors
-    /// `"invalid-array-length"` when the lengths differ; then as [`Self::deposit_for`].
+    /// `"invalid-array-length"` when the lengths differ; then as the router's `depositFor`
+    /// (`poco_hub_base::funding::deposit`).
     ///
     /// # Events
     /// `Transfer(0, targets[i], amounts[i])` for each item.
@@ -157,40 +117,6 @@ impl EscrowFacet {
         for (amount, target) in amounts.into_iter().zip(targets) {
             deposit(self.vm(), sender, amount, target)?;
         }
-        Ok(true)
-    }
-
-    /// Burns `amount` SRLC of the caller and sends as much RLC back to the caller.
-    ///
-    /// # Arguments
-    /// * `amount` - nRLC to withdraw.
-    ///
-    /// # Errors
-    /// A bare revert when the caller's balance is short; the RLC revert data, or a bare revert
-    /// on an undecodable answer (RLC's boolean is not checked, as in PoCo).
-    ///
-    /// # Events
-    /// `Transfer(caller, 0, amount)`.
-    pub fn withdraw(&mut self, amount: U256) -> Result<bool, Vec<u8>> {
-        let sender = self.vm().msg_sender();
-        withdraw(self.vm(), sender, amount, sender)?;
-        Ok(true)
-    }
-
-    /// Burns `amount` SRLC of the caller and sends as much RLC to `target`.
-    ///
-    /// # Arguments
-    /// * `amount` - nRLC to withdraw.
-    /// * `target` - RLC recipient.
-    ///
-    /// # Errors
-    /// As [`Self::withdraw`].
-    ///
-    /// # Events
-    /// `Transfer(caller, 0, amount)`.
-    #[selector(name = "withdrawTo")]
-    pub fn withdraw_to(&mut self, amount: U256, target: Address) -> Result<bool, Vec<u8>> {
-        withdraw(self.vm(), self.vm().msg_sender(), amount, target)?;
         Ok(true)
     }
 
@@ -402,54 +328,6 @@ impl EscrowFacet {
 
 fn allowance(s: &PocoStorage, owner: Address, spender: Address) -> U256 {
     s.allowances.getter(owner).get(spender)
-}
-
-/// PoCo `_deposit` + `_mint`: `RLC.transferFrom(from, hub, amount)` must answer true, then
-/// `amount` SRLC is minted to `target`.
-fn deposit(vm: &VM, from: Address, amount: U256, target: Address) -> Result<(), Vec<u8>> {
-    let mut s = poco_storage(vm);
-    let calldata = transferFromCall { from, to: vm.contract_address(), value: amount }.abi_encode();
-    if !boolean(&mutating_call(vm, s.base_token.get(), &calldata)?)? {
-        return Err(revert::reason(reasons::FAILED_TRANSFER_FROM));
-    }
-    if target.is_zero() {
-        return Err(revert::reason(ERC20_MINT_TO_ZERO));
-    }
-    escrow::mint(vm, &mut s, target, amount)
-}
-
-/// PoCo `_burn` + `_withdraw`: burns `amount` of `from`, then `RLC.transfer(to, amount)`
-/// whose boolean is decoded but not checked.
-fn withdraw(vm: &VM, from: Address, amount: U256, to: Address) -> Result<(), Vec<u8>> {
-    if from.is_zero() {
-        return Err(revert::reason(ERC20_BURN_FROM_ZERO));
-    }
-    let mut s = poco_storage(vm);
-    escrow::burn(vm, &mut s, from, amount)?;
-    let calldata = transferCall { to, value: amount }.abi_encode();
-    boolean(&mutating_call(vm, s.base_token.get(), &calldata)?)?;
-    Ok(())
-}
-
-/// A `CALL` with all the gas; a revert is bubbled up with its data.
-fn mutating_call(vm: &VM, to: Address, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    // SAFETY: the storage cache is flushed and cleared before the call, so a callee that
-    // re-enters the hub sees this transaction's writes and no stale value is read after.
-    unsafe { RawCall::new(vm).clear_storage_cache().call(to, calldata) }
-}
-
-/// The first word of a call's answer; a bare revert when there is none (Solidity's decoder).
-fn word(answer: &[u8]) -> Result<[u8; 32], Vec<u8>> {
-    answer.get(..32).and_then(|w| w.try_into().ok()).ok_or_else(revert::bare)
-}
-
-/// A `bool` answer, decoded strictly as Solidity does (bare revert unless 0 or 1).
-fn boolean(answer: &[u8]) -> Result<bool, Vec<u8>> {
-    let w = word(answer)?;
-    if w[..31].iter().any(|b| *b != 0) || w[31] > 1 {
-        return Err(revert::bare());
-    }
-    Ok(w[31] == 1)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use poco_core::orders::{AppOrder, DatasetOrder, RequestOrder, WorkerpoolOrder};
 use poco_hub_base::{
     escrow::{Approval, Transfer},
+    funding::{self, transferCall, transferFromCall},
     testing::MockHost,
 };
 use proptest::prelude::*;
@@ -86,7 +87,7 @@ fn allowance_of(facet: &EscrowFacet, owner: Address, spender: Address) -> U256 {
 fn fund(vm: &MockHost, facet: &mut EscrowFacet, account: Address, amount: u64) {
     vm.vm.set_sender(account);
     mock_pull(vm, account, amount, Ok(yes()));
-    assert_eq!(facet.deposit(U256::from(amount)), Ok(true));
+    assert_eq!(funding::deposit(facet.vm(), account, U256::from(amount), account), Ok(()));
     vm.clear_mocks();
 }
 
@@ -105,65 +106,6 @@ fn fallback_and_receive_are_disabled() {
 }
 
 // ---------------------------------------------------------------- deposits
-
-#[test]
-fn deposit_pulls_rlc_and_mints() {
-    let (vm, mut facet) = setup();
-    mock_pull(&vm, ALICE, 100, Ok(yes()));
-    assert_eq!(facet.deposit(u(100)), Ok(true));
-    assert_eq!(balance(&facet, ALICE), u(100));
-    assert_eq!(supply(&facet), u(100));
-    assert_eq!(vm.calls_made(), vec![(RLC, transfer_from_data(ALICE, 100))]);
-    assert_eq!(vm.vm.get_emitted_logs(), vec![transfer_log(Address::ZERO, ALICE, 100)]);
-}
-
-#[test]
-fn deposit_reverts_when_rlc_answers_false() {
-    let (vm, mut facet) = setup();
-    mock_pull(&vm, ALICE, 100, Ok(no()));
-    assert_eq!(facet.deposit(u(100)), Err(revert::reason("failed-transferFrom")));
-    assert_eq!(supply(&facet), U256::ZERO);
-}
-
-#[test]
-fn deposit_bubbles_the_rlc_revert() {
-    let (vm, mut facet) = setup();
-    let rlc_error = revert::reason("ERC20: insufficient allowance");
-    mock_pull(&vm, ALICE, 100, Err(rlc_error.clone()));
-    assert_eq!(facet.deposit(u(100)), Err(rlc_error));
-}
-
-#[test]
-fn deposit_reverts_bare_on_an_undecodable_answer() {
-    let (vm, mut facet) = setup();
-    // No answer at all (e.g. the token has no code): Solidity's decoder reverts bare.
-    vm.clear_mocks();
-    assert_eq!(facet.deposit(u(100)), Err(vec![]));
-    // A word that is not a bool.
-    mock_pull(&vm, ALICE, 100, Ok(word_of(u(2))));
-    assert_eq!(facet.deposit(u(100)), Err(vec![]));
-    // Too short.
-    mock_pull(&vm, ALICE, 100, Ok(vec![1]));
-    assert_eq!(facet.deposit(u(100)), Err(vec![]));
-}
-
-#[test]
-fn deposit_for_mints_to_the_target() {
-    let (vm, mut facet) = setup();
-    mock_pull(&vm, ALICE, 7, Ok(yes()));
-    assert_eq!(facet.deposit_for(u(7), BOB), Ok(true));
-    assert_eq!(balance(&facet, BOB), u(7));
-    assert_eq!(balance(&facet, ALICE), U256::ZERO);
-    assert_eq!(vm.vm.get_emitted_logs(), vec![transfer_log(Address::ZERO, BOB, 7)]);
-}
-
-#[test]
-fn deposit_for_the_zero_address_reverts_after_the_pull() {
-    let (vm, mut facet) = setup();
-    mock_pull(&vm, ALICE, 7, Ok(yes()));
-    assert_eq!(facet.deposit_for(u(7), Address::ZERO), Err(revert::reason("ERC20: mint to the zero address")));
-    assert_eq!(vm.calls_made().len(), 1);
-}
 
 #[test]
 fn deposit_for_array_checks_lengths() {
@@ -188,60 +130,6 @@ fn deposit_for_array_deposits_each_item() {
         vec![transfer_log(Address::ZERO, BOB, 3), transfer_log(Address::ZERO, ALICE, 4)]
     );
 }
-
-// ---------------------------------------------------------------- withdrawals
-
-#[test]
-fn withdraw_burns_and_sends_rlc() {
-    let (vm, mut facet) = setup();
-    fund(&vm, &mut facet, ALICE, 10);
-    vm.mock(RLC, transfer_data(ALICE, 4), Ok(yes()));
-    assert_eq!(facet.withdraw(u(4)), Ok(true));
-    assert_eq!(balance(&facet, ALICE), u(6));
-    assert_eq!(supply(&facet), u(6));
-    assert_eq!(vm.calls_made(), vec![(RLC, transfer_data(ALICE, 4))]);
-    assert_eq!(vm.vm.get_emitted_logs(), vec![transfer_log(ALICE, Address::ZERO, 4)]);
-}
-
-#[test]
-fn withdraw_ignores_the_rlc_boolean_but_not_its_revert() {
-    let (vm, mut facet) = setup();
-    fund(&vm, &mut facet, ALICE, 10);
-    vm.mock(RLC, transfer_data(ALICE, 4), Ok(no()));
-    assert_eq!(facet.withdraw(u(4)), Ok(true));
-    let rlc_error = revert::reason("boom");
-    vm.mock(RLC, transfer_data(ALICE, 4), Err(rlc_error.clone()));
-    assert_eq!(facet.withdraw(u(4)), Err(rlc_error));
-    vm.clear_mocks();
-    assert_eq!(facet.withdraw(u(4)), Err(vec![]), "no answer does not decode");
-}
-
-#[test]
-fn withdraw_more_than_the_balance_reverts_bare() {
-    let (vm, mut facet) = setup();
-    fund(&vm, &mut facet, ALICE, 10);
-    assert_eq!(facet.withdraw(u(11)), Err(vec![]));
-    assert!(vm.calls_made().is_empty());
-}
-
-#[test]
-fn withdraw_from_the_zero_address_reverts() {
-    let (vm, mut facet) = setup();
-    vm.vm.set_sender(Address::ZERO);
-    assert_eq!(facet.withdraw(U256::ZERO), Err(revert::reason("ERC20: burn from the zero address")));
-}
-
-#[test]
-fn withdraw_to_sends_to_the_target() {
-    let (vm, mut facet) = setup();
-    fund(&vm, &mut facet, ALICE, 10);
-    vm.mock(RLC, transfer_data(BOB, 10), Ok(yes()));
-    assert_eq!(facet.withdraw_to(u(10), BOB), Ok(true));
-    assert_eq!(balance(&facet, ALICE), U256::ZERO);
-    assert_eq!(vm.calls_made(), vec![(RLC, transfer_data(BOB, 10))]);
-}
-
-// ---------------------------------------------------------------- recover
 
 fn balance_of_data() -> Vec<u8> {
     balanceOfCall { account: HUB }.abi_encode()
@@ -570,14 +458,14 @@ proptest! {
                 Op::Deposit(a, v) => {
                     vm.vm.set_sender(ACTORS[a]);
                     mock_pull(&vm, ACTORS[a], v, Ok(yes()));
-                    prop_assert_eq!(facet.deposit(u(v)), Ok(true));
+                    prop_assert_eq!(funding::deposit(facet.vm(), ACTORS[a], u(v), ACTORS[a]), Ok(()));
                     rlc_held += u(v);
                 }
                 Op::Withdraw(a, v) => {
                     vm.vm.set_sender(ACTORS[a]);
                     vm.mock(RLC, transfer_data(ACTORS[a], v), Ok(yes()));
                     let enough = balance(&facet, ACTORS[a]) >= u(v);
-                    prop_assert_eq!(facet.withdraw(u(v)).is_ok(), enough);
+                    prop_assert_eq!(funding::withdraw(facet.vm(), ACTORS[a], u(v), ACTORS[a]).is_ok(), enough);
                     if enough {
                         rlc_held -= u(v);
                     }
