@@ -112,9 +112,21 @@ async fn deploy_writes_a_verifiable_record_then_a_second_run_sends_nothing_and_k
         let fee: U256 = program["data-fee"].as_str().unwrap().parse().unwrap();
         assert!(fee > U256::ZERO, "{name} paid an activation fee");
     }
-    // The routing is the loupe's, every facet with the selectors of its ABI.
+    // The routing is the loupe's, every facet with the selectors of its ABI, and the router
+    // with the functions it serves itself (deposits and withdrawals).
     let routing = record["routing"].as_object().unwrap();
-    assert_eq!(routing.len(), facets.len());
+    assert_eq!(routing.len(), facets.len() + 1);
+    {
+        use poco_client::bindings::IEscrow::{depositCall, depositForCall, withdrawCall, withdrawToCall};
+        let mut own: Vec<String> = [depositCall::SELECTOR, depositForCall::SELECTOR, withdrawCall::SELECTOR, withdrawToCall::SELECTOR]
+            .iter()
+            .map(|s| FixedBytes(*s).to_string())
+            .collect();
+        own.sort();
+        let recorded: Vec<String> =
+            routing["hub-router"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect();
+        assert_eq!(recorded, own, "deposit, depositFor, withdraw, withdrawTo, served by the router");
+    }
     assert_eq!(record["addresses"]["hub"], programs["hub-router"]["address"]);
     assert_eq!(address(&record["owner"]), poco_e2e::address(0).unwrap());
     assert_eq!(record["calls"].as_object().unwrap().len(), 3 * 2 + 1 + 1 + 5);

@@ -399,7 +399,7 @@ impl<P: Provider> Run<'_, P> {
         if routed != wanted {
             bail!("after the diamond cut the hub's routing is still not the artifacts'");
         }
-        self.record.routing = routing::by_facet(&routed, &self.record.addresses.facets);
+        self.record.routing = routing::recorded(self.provider, hub, &routed, &self.record.addresses.facets).await?;
         self.store.save(&self.record)?;
         let on_owner = IHubDiamond::new(hub, self.provider).owner().call().await.context("hub owner()")?;
         if on_owner != owner {

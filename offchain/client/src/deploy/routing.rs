@@ -23,6 +23,7 @@ sol! {
         function diamondCut(FacetCut[] _diamondCut, address _init, bytes _calldata) external;
         function facets() external view returns (Facet[]);
         function facetAddress(bytes4 _functionSelector) external view returns (address);
+        function facetFunctionSelectors(address _facet) external view returns (bytes4[]);
         function owner() external view returns (address);
     }
 }
@@ -125,6 +126,31 @@ pub fn plan_cut(current: &Routing, wanted: &Routing) -> Vec<IHubDiamond::FacetCu
         cuts.push(IHubDiamond::FacetCut { facetAddress: Address::ZERO, action: REMOVE, functionSelectors: removed });
     }
     cuts
+}
+
+/// Name under which a record lists the functions the router serves itself.
+pub const ROUTER: &str = "hub-router";
+
+/// What a deployment record keeps of the hub's routing: [`by_facet`] of `routed`, and under
+/// [`ROUTER`] the functions the hub serves itself (the loupe lists them under its own
+/// address), so that the record says where every function of the hub runs.
+pub async fn recorded<P: Provider>(
+    provider: &P,
+    hub: Address,
+    routed: &Routing,
+    addresses: &BTreeMap<String, Address>,
+) -> Result<BTreeMap<String, Vec<FixedBytes<4>>>> {
+    let mut out = by_facet(routed, addresses);
+    let mut own = IHubDiamond::new(hub, provider)
+        .facetFunctionSelectors(hub)
+        .call()
+        .await
+        .context("the hub's loupe facetFunctionSelectors(hub)")?;
+    if !own.is_empty() {
+        own.sort();
+        out.insert(ROUTER.to_owned(), own);
+    }
+    Ok(out)
 }
 
 /// Per facet name, the selectors `routing` sends to its address in `addresses`.

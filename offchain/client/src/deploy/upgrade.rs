@@ -113,7 +113,7 @@ pub async fn upgrade<P: Provider>(
         bail!("after the upgrade the hub's routing is not the artifacts'");
     }
     let checked = routing::check_hub_answers(provider, hub, artifacts, &wanted).await?;
-    run.record.routing = routing::by_facet(&routed, &run.record.addresses.facets);
+    run.record.routing = routing::recorded(provider, hub, &routed, &run.record.addresses.facets).await?;
     if run.sent > 0 {
         run.record.revision = options.revision.clone();
     }
