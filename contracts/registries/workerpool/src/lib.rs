@@ -4,8 +4,8 @@
 //! One Workerpool program is activated per chain; every workerpool is an EIP-1167 proxy
 //! created by the WorkerpoolRegistry that `DELEGATECALL`s it, so this program runs in the
 //! proxy's storage. Storage starts at slot 0 with `registry` (PoCo's `RegistryEntry`
-//! layout), then the workerpool's fields in PoCo's order. `owner()` is the holder of the
-//! workerpool's NFT.
+//! layout), then the description, then both policies packed in one slot (ours; the ABI is
+//! PoCo's). `owner()` is the holder of the workerpool's NFT.
 //!
 //! Policies: `m_workerStakeRatioPolicy` (% of the workerpool price a worker stakes per
 //! contribution, default 30) and `m_schedulerRewardRatioPolicy` (% of the reward the
@@ -57,10 +57,52 @@ pub struct Workerpool {
     entry: RegistryEntry,
     /// `m_workerpoolDescription` (slot 1).
     workerpool_description: StorageBlob,
-    /// `m_workerStakeRatioPolicy` (slot 2).
-    worker_stake_ratio_policy: StorageU256,
-    /// `m_schedulerRewardRatioPolicy` (slot 3).
-    scheduler_reward_ratio_policy: StorageU256,
+    /// Both policies in one word (slot 2, see [`Policies`]): `matchOrders` reads them with
+    /// one cold access, and a new workerpool writes one fresh slot for them, not two.
+    policies: StorageU256,
+    /// `m_workerStakeRatioPolicy` when it does not fit in the word's 31 bytes (slot 3;
+    /// written only then: PoCo bounds only the scheduler's ratio).
+    worker_stake_ratio_spill: StorageU256,
+}
+
+/// The two policies as slot 2 packs them: the scheduler's reward ratio (at most 100) in the
+/// first byte, the worker stake ratio in the 31 others while it is below 2^248; a larger one
+/// sets the first byte's high bit and lives in slot 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Policies {
+    worker_stake_ratio: U256,
+    scheduler_reward_ratio: u8,
+}
+
+/// High bit of slot 2's first byte: the worker stake ratio is in slot 3.
+const SPILLED: u8 = 0x80;
+
+impl Workerpool {
+    fn read_policies(&self) -> Policies {
+        let word = self.policies.get().to_be_bytes::<32>();
+        let worker_stake_ratio = match word[0] & SPILLED {
+            0 => U256::from_be_slice(&word[1..]),
+            _ => self.worker_stake_ratio_spill.get(),
+        };
+        Policies { worker_stake_ratio, scheduler_reward_ratio: word[0] & !SPILLED }
+    }
+
+    /// `p.scheduler_reward_ratio` is at most 100 (checked by the callers).
+    fn write_policies(&mut self, p: Policies) {
+        let stake = p.worker_stake_ratio.to_be_bytes::<32>();
+        let mut word = [0u8; 32];
+        word[0] = p.scheduler_reward_ratio;
+        if stake[0] == 0 {
+            word[1..].copy_from_slice(&stake[1..]);
+            if self.policies.get().to_be_bytes::<32>()[0] & SPILLED != 0 {
+                self.worker_stake_ratio_spill.set(U256::ZERO);
+            }
+        } else {
+            word[0] |= SPILLED;
+            self.worker_stake_ratio_spill.set(p.worker_stake_ratio);
+        }
+        self.policies.set(U256::from_be_bytes(word));
+    }
 }
 
 #[public]
@@ -88,13 +130,13 @@ impl Workerpool {
     /// % of the workerpool price a worker stakes per contribution.
     #[selector(name = "m_workerStakeRatioPolicy")]
     pub fn m_worker_stake_ratio_policy(&self) -> U256 {
-        self.worker_stake_ratio_policy.get()
+        self.read_policies().worker_stake_ratio
     }
 
     /// % of the task reward the scheduler keeps.
     #[selector(name = "m_schedulerRewardRatioPolicy")]
     pub fn m_scheduler_reward_ratio_policy(&self) -> U256 {
-        self.scheduler_reward_ratio_policy.get()
+        U256::from(self.read_policies().scheduler_reward_ratio)
     }
 
     /// Both policies in one call: `(m_workerStakeRatioPolicy, m_schedulerRewardRatioPolicy)`.
@@ -104,7 +146,8 @@ impl Workerpool {
     /// thousands of gas, uncached about 15,000). The hub falls back to the two views for a
     /// workerpool without this function (an entry of PoCo's Solidity registry).
     pub fn policies(&self) -> (U256, U256) {
-        (self.worker_stake_ratio_policy.get(), self.scheduler_reward_ratio_policy.get())
+        let p = self.read_policies();
+        (p.worker_stake_ratio, U256::from(p.scheduler_reward_ratio))
     }
 
     /// Sets the description and the default policies (30, 1), once; `msg.sender` becomes
@@ -120,10 +163,10 @@ impl Workerpool {
     pub fn initialize(&mut self, workerpool_description: String) -> Result<(), Error> {
         self.entry.initialize()?;
         self.workerpool_description.set_str(&workerpool_description);
-        self.worker_stake_ratio_policy
-            .set(U256::from(DEFAULT_WORKER_STAKE_RATIO_POLICY));
-        self.scheduler_reward_ratio_policy
-            .set(U256::from(DEFAULT_SCHEDULER_REWARD_RATIO_POLICY));
+        self.write_policies(Policies {
+            worker_stake_ratio: U256::from(DEFAULT_WORKER_STAKE_RATIO_POLICY),
+            scheduler_reward_ratio: DEFAULT_SCHEDULER_REWARD_RATIO_POLICY as u8,
+        });
         Ok(())
     }
 
@@ -151,16 +194,18 @@ impl Workerpool {
         if new_scheduler_reward_ratio_policy > U256::from(MAX_SCHEDULER_REWARD_RATIO_POLICY) {
             return Err(Error::Bare);
         }
+        let old = self.read_policies();
         self.vm().log(PolicyUpdate {
-            oldWorkerStakeRatioPolicy: self.worker_stake_ratio_policy.get(),
+            oldWorkerStakeRatioPolicy: old.worker_stake_ratio,
             newWorkerStakeRatioPolicy: new_worker_stake_ratio_policy,
-            oldSchedulerRewardRatioPolicy: self.scheduler_reward_ratio_policy.get(),
+            oldSchedulerRewardRatioPolicy: U256::from(old.scheduler_reward_ratio),
             newSchedulerRewardRatioPolicy: new_scheduler_reward_ratio_policy,
         });
-        self.worker_stake_ratio_policy
-            .set(new_worker_stake_ratio_policy);
-        self.scheduler_reward_ratio_policy
-            .set(new_scheduler_reward_ratio_policy);
+        self.write_policies(Policies {
+            worker_stake_ratio: new_worker_stake_ratio_policy,
+            // At most 100: checked above.
+            scheduler_reward_ratio: new_scheduler_reward_ratio_policy.as_limbs()[0] as u8,
+        });
         Ok(())
     }
 

@@ -54,8 +54,39 @@ fn initialize_sets_description_and_default_policies() {
     assert_eq!(p.m_worker_stake_ratio_policy(), U256::from(30));
     assert_eq!(p.m_scheduler_reward_ratio_policy(), U256::from(1));
     assert_eq!(p.policies(), (U256::from(30), U256::from(1)));
-    assert_eq!(vm.get_storage(U256::from(2)), B256::from(U256::from(30)));
-    assert_eq!(vm.get_storage(U256::from(3)), B256::from(U256::from(1)));
+    // One slot: the scheduler's ratio in the first byte, the stake ratio below it.
+    let mut packed = [0u8; 32];
+    packed[0] = 1;
+    packed[31] = 30;
+    assert_eq!(vm.get_storage(U256::from(2)), B256::from(packed));
+    assert_eq!(vm.get_storage(U256::from(3)), B256::ZERO);
+}
+
+/// PoCo accepts any stake ratio: one of 2^248 or more takes slot 3 (flagged in slot 2) and
+/// reads back exactly; back below, the spill slot is cleared.
+#[test]
+fn a_stake_ratio_beyond_31_bytes_spills_to_its_own_slot() {
+    let (vm, mut p) = initialized();
+    registry_says_owner_is(&vm, ALICE);
+    vm.set_sender(ALICE);
+    let largest_packed = (U256::from(1) << 248) - U256::from(1);
+    p.change_policy(largest_packed, U256::from(100)).unwrap();
+    assert_eq!(p.policies(), (largest_packed, U256::from(100)));
+    assert_eq!(vm.get_storage(U256::from(3)), B256::ZERO);
+    for big in [U256::from(1) << 248, U256::MAX] {
+        p.change_policy(big, U256::from(7)).unwrap();
+        assert_eq!(p.policies(), (big, U256::from(7)));
+        assert_eq!(p.m_worker_stake_ratio_policy(), big);
+        assert_eq!(p.m_scheduler_reward_ratio_policy(), U256::from(7));
+        assert_eq!(vm.get_storage(U256::from(3)), B256::from(big));
+        assert_eq!(vm.get_storage(U256::from(2)).0[0], 0x80 | 7);
+    }
+    // The event reports the spilled value as the old one.
+    p.change_policy(U256::from(40), U256::ZERO).unwrap();
+    let last = logs(&vm).pop().unwrap();
+    assert_eq!(&last.data[..32], &U256::MAX.to_be_bytes::<32>());
+    assert_eq!(p.policies(), (U256::from(40), U256::ZERO));
+    assert_eq!(vm.get_storage(U256::from(3)), B256::ZERO);
 }
 
 #[test]
