@@ -637,7 +637,9 @@ impl Engine {
     /// assigned less than one `timeref` ago counted as joining the best group).
     ///
     /// `held` is what the worker says it holds: an assignment of an active task it was given
-    /// but does not hold, and has not reported on, is given again first (with `None`, never).
+    /// less than one `timeref` ago but does not hold, and has not reported on, is given again
+    /// first (with `None`, never). Within one `timeref` only: a worker that dropped a task
+    /// without a word (its failure report lost) is not offered it again for ever.
     pub async fn assign(&self, worker: Address, held: Option<&[B256]>) -> Result<Option<Assignment>> {
         let _guard = self.state_lock.lock().await;
         let (_, now) = self.chain.head().await?;
@@ -656,13 +658,12 @@ impl Engine {
                 if !assignable(t, &deal) || held.contains(&id) {
                     continue;
                 }
-                let lost = all_replicates
-                    .get(&t.task_id)
-                    .and_then(|rs| rs.iter().find(|r| r.worker == hex_of(worker) && r.status == "assigned"));
+                let lost = all_replicates.get(&t.task_id).and_then(|rs| {
+                    rs.iter().find(|r| {
+                        r.worker == hex_of(worker) && r.status == "assigned" && now_i < r.assigned_at + deal.timeref
+                    })
+                });
                 if let Some(r) = lost {
-                    let mut r = r.clone();
-                    r.assigned_at = now_i;
-                    self.store.save_replicate(&r).await?;
                     let fast = r.mode == "contribute_and_finalize";
                     info!(task = %id, %worker, "assignment given again (the worker does not hold it)");
                     return Ok(Some(self.assignment(t, worker, fast)?));

@@ -1,6 +1,7 @@
 //! An assignment lost on its way to the worker — the scheduler recorded it, then stopped
 //! before its answer left — is given again when the worker says it does not hold it, and
-//! only then: a worker that holds it, or does not say what it holds, gets no second copy.
+//! only then: a worker that holds it, or does not say what it holds, gets no second copy,
+//! and after one timeref nobody does.
 //! (The restart that loses one is offchain/cli/tests/scheduler_kill.rs, which depends on
 //! where the kill lands; this test takes the scheduler's side of it deterministically.)
 
@@ -40,6 +41,11 @@ async fn a_recorded_assignment_the_worker_does_not_hold_is_given_again() -> Resu
     // Not held (its answer was lost): the same assignment, the same authorization.
     let again = w.ask(Some(Vec::new())).await?.assignment.context("the lost assignment is given again")?;
     ensure!(again == first, "given again: {again:?}, first: {first:?}");
+    // Within one timeref of the assignment only: later, a worker that dropped it without a
+    // word is not offered it again (it would take no other task while offered this one).
+    let timeref = u64::try_from(world.task(task).await?.timeref)?;
+    world.travel(timeref).await?;
+    ensure!(w.ask(Some(Vec::new())).await?.assignment.is_none(), "given again a timeref after its assignment");
     drop(scheduler);
     Ok(())
 }
