@@ -136,9 +136,9 @@ impl StorageBlob {
 
 /// A `bytes` storage field in our own, tighter layout, for values written once and read by
 /// our views only (a task's results, a deal's params): the root word holds the length
-/// (4 bytes, big-endian) and the first 28 bytes, the rest follows at `keccak256(root) + i`. An 89-byte result link
-/// takes 3 slots where Solidity's layout takes 4 (one fresh slot, ~22,100 gas, less per
-/// finalized task). Lengths are below 2^32: no calldata is that long.
+/// (4 bytes, big-endian) and the first 28 bytes, the rest follows at `keccak256(root) + i`.
+/// An 89-byte result link takes 3 slots where Solidity's layout takes 4 (one fresh slot,
+/// ~22,100 gas, less per finalized task). Lengths are below 2^32: no calldata is that long.
 pub struct StoragePackedBytes {
     root: U256,
     vm: VM,

@@ -1,8 +1,9 @@
 //! The hub's escrow facet in token mode: RLC goes in with `depositForArray` and
 //! `receiveApproval` (ERC-20 `transferFrom`), and the hub mints and burns SRLC ("Staked RLC"),
 //! its own ERC-20, one for one. `deposit`, `depositFor`, `withdraw` and `withdrawTo` are served
-//! by the router itself (one program entry less); both use `poco_hub_base::funding`. The SRLC mutators (`transfer`, `approve`, …) live here too, as in PoCo v6.2
-//! where `IexecERC20Base` was merged into the escrow facets.
+//! by the router itself (one program entry less); both use `poco_hub_base::funding`. The SRLC
+//! mutators (`transfer`, `approve`, …) live here too, as in PoCo v6.2 where `IexecERC20Base`
+//! was merged into the escrow facets.
 //!
 //! `receiveApproval` is RLC's `approveAndCall` callback: it deposits for the approver and, when
 //! the call carries `matchOrders` calldata, delegatecalls the hub itself with it (routed to the

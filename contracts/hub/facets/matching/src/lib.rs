@@ -14,8 +14,8 @@
 //!   tells the SMS whether a dataset order can join an existing deal (v6.1 bulk processing).
 //!
 //! Gas: each order's typed hash is computed once, `consumed` is read once per order, the
-//! workerpool's two policies are read in one call (`policies()`) before any write, and the whole match runs in this one
-//! program (one hop from the router).
+//! workerpool's two policies are read in one call (`policies()`) before any write, and the
+//! whole match runs in this one program (one hop from the router).
 
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(feature = "contract-client-gen", allow(unused_imports))]
